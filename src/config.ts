@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Where group reads go when an operation needs several groups (see README, "Batching"). */
+export const BATCH_MODES = ['batch', 'ids', 'single'] as const;
+export type BatchMode = (typeof BATCH_MODES)[number];
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  GRAPH_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  GRAPH_BATCH_MODE: z.enum(BATCH_MODES).default('batch'),
+  GRAPH_SINGLE_CONCURRENCY: positiveInt(8),
+  UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
+  UPSTREAM_CONNECTIONS: positiveInt(64),
+});
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** Undefined means "no upstream configured": main.ts starts the sandbox instead (never in production). */
+  readonly graphApiUrl: string | undefined;
+  readonly graphApiVersion: string;
+  readonly defaultAccessToken: string | undefined;
+  readonly appSecret: string | undefined;
+  readonly batchMode: BatchMode;
+  readonly singleConcurrency: number;
+  readonly upstreamTimeoutMs: number;
+  readonly upstreamConnections: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the environment once at start-up: every problem is reported together, naming the variable
+ * and what it must be (values are not echoed: some are secrets), and the result is frozen.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(withoutEmptyStrings(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.GRAPH_API_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  GRAPH_API_URL: required when NODE_ENV=production ' +
+        '(set it to https://graph.facebook.com); the built-in sandbox only runs outside production',
+    );
+  }
+  return Object.freeze({
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    graphApiUrl: e.GRAPH_API_URL?.replace(/\/+$/, ''),
+    graphApiVersion: e.GRAPH_API_VERSION,
+    defaultAccessToken: e.WHATSAPP_ACCESS_TOKEN,
+    appSecret: e.WHATSAPP_APP_SECRET,
+    batchMode: e.GRAPH_BATCH_MODE,
+    singleConcurrency: e.GRAPH_SINGLE_CONCURRENCY,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    upstreamConnections: e.UPSTREAM_CONNECTIONS,
+  });
+}
+
+/** `FOO=` in a .env file or a shell means "unset", not "the empty string". */
+function withoutEmptyStrings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+}

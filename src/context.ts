@@ -1,0 +1,43 @@
+import { GatewayError } from './errors.js';
+import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
+import type { GroupReader } from './graph/group-reader.js';
+
+/** What every resolver gets: this request's credentials and its own loaders. */
+export interface GatewayContext {
+  /** The loader for this request and token; throws UNAUTHENTICATED when there is no token. */
+  readonly groups: GroupLoader;
+}
+
+export interface ContextDependencies {
+  reader: GroupReader;
+  /** WHATSAPP_ACCESS_TOKEN: used when a request carries no Authorization header. */
+  defaultAccessToken: string | undefined;
+}
+
+/**
+ * Builds the per-request context. The token comes from the request's `Authorization: Bearer`, else
+ * from the configured default; the loader is created on first use, so operations that never read a
+ * group (introspection, `__typename`) need no token, and nothing is shared between requests.
+ */
+export function createContextFactory({ reader, defaultAccessToken }: ContextDependencies) {
+  return ({ request }: { request: Request }): GatewayContext => {
+    const credentials = credentialsOf(request, defaultAccessToken);
+    let loader: GroupLoader | undefined;
+    return {
+      get groups() {
+        if (credentials instanceof GatewayError) throw credentials;
+        loader ??= createGroupLoader(reader, { token: credentials, signal: request.signal });
+        return loader;
+      },
+    };
+  };
+}
+
+function credentialsOf(request: Request, defaultAccessToken: string | undefined): string | GatewayError {
+  const header = request.headers.get('authorization');
+  if (header === null || header.trim() === '') {
+    return defaultAccessToken ?? new GatewayError('UNAUTHENTICATED', 'Send `Authorization: Bearer <WhatsApp access token>` (or configure WHATSAPP_ACCESS_TOKEN)');
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? new GatewayError('UNAUTHENTICATED', 'The Authorization header must be `Bearer <WhatsApp access token>`');
+}

@@ -1,0 +1,35 @@
+/**
+ * The gateway's public error codes: every GraphQL error carries one as `extensions.code`.
+ * Clients match on these strings, so they are a contract: add, never rename.
+ * The README's error table is checked against this one by a test.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED:
+    'No upstream token (neither `Authorization: Bearer` nor WHATSAPP_ACCESS_TOKEN), or the Graph API refused it (codes 0, 102, 104, 190).',
+  FORBIDDEN:
+    'The token is valid but may not do this (Graph codes 3, 10, 200-299, 368, 131005, 131031, 131215) or the group is suspended (131207).',
+  NOT_FOUND: 'The group does not exist or the token is not a member of it (Graph 131041, or 100 with subcode 33).',
+  BAD_USER_INPUT:
+    'The request is invalid: a malformed id or value caught before any upstream call, or a parameter the Graph API refused (100, 131209, 131210, ...).',
+  RATE_LIMITED:
+    'The Graph API throttled the call (codes 4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208), whatever its HTTP status.',
+  UPSTREAM_TIMEOUT: 'The Graph API did not answer within UPSTREAM_TIMEOUT_MS.',
+  UPSTREAM_ERROR: 'The Graph API failed (5xx, transient codes 1, 2, 131000, 131016), dropped the connection, or answered with something that is not a Graph response.',
+  INTERNAL_SERVER_ERROR: 'A fault in the gateway itself: the message is masked as "Unexpected error." and the details are logged.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * An error the gateway means to show its caller: the message is safe to return as is and `code`
+ * becomes `extensions.code`. Anything else that reaches the client is masked as "Unexpected error.".
+ */
+export class GatewayError extends Error {
+  override name = 'GatewayError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

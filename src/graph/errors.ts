@@ -1,0 +1,93 @@
+import { GatewayError, type ErrorCode } from '../errors.js';
+
+/** The fields of a Graph error envelope that callers may see (`extensions.graphApi`). */
+export interface GraphErrorDetails {
+  code: number | undefined;
+  subcode: number | undefined;
+  type: string | undefined;
+  fbtraceId: string | undefined;
+}
+
+/**
+ * Everything that goes wrong talking to the Graph API becomes this one error class, carrying the
+ * gateway's stable `code` and, when the Graph API sent an envelope, its fields.
+ */
+export class UpstreamError extends GatewayError {
+  override name = 'UpstreamError';
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly graph?: GraphErrorDetails,
+    /** Seconds until the Graph API says access is regained (usage headers), for RATE_LIMITED. */
+    readonly retryAfterSeconds?: number,
+    /** Graph's own hint that the same call may succeed if repeated (`is_transient`, codes 1 and 2). */
+    readonly transient = false,
+  ) {
+    super(code, message);
+  }
+}
+
+/** Throttling codes from the API notes §3/§4: RATE_LIMITED whatever the HTTP status. */
+const THROTTLING = new Set([4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208]);
+const UNAUTHENTICATED = new Set([0, 102, 104, 190, 463, 467]);
+const FORBIDDEN = new Set([3, 10, 131005, 131031, 131207, 131215, 368]);
+const NOT_FOUND = new Set([131041, 803]);
+const TRANSIENT = new Set([1, 2, 131000, 131016]);
+
+/** Maps a Graph error code (plus subcode and HTTP status) to the gateway's code. */
+export function gatewayCodeFor(code: number | undefined, subcode: number | undefined, status: number): ErrorCode {
+  if (code === undefined) return status === 401 ? 'UNAUTHENTICATED' : 'UPSTREAM_ERROR';
+  if (THROTTLING.has(code)) return 'RATE_LIMITED';
+  if (UNAUTHENTICATED.has(code)) return 'UNAUTHENTICATED';
+  if (NOT_FOUND.has(code) || (code === 100 && subcode === 33)) return 'NOT_FOUND';
+  if (FORBIDDEN.has(code) || (code >= 200 && code <= 299)) return 'FORBIDDEN';
+  if (TRANSIENT.has(code) || status >= 500) return 'UPSTREAM_ERROR';
+  // 100 (invalid parameter), 131008/131009, 131209/131210 (picture rules) and the like: the caller's input.
+  if (status >= 400 && status < 500) return 'BAD_USER_INPUT';
+  return 'UPSTREAM_ERROR';
+}
+
+interface GraphEnvelope {
+  error: {
+    message?: unknown;
+    type?: unknown;
+    code?: unknown;
+    error_subcode?: unknown;
+    error_user_msg?: unknown;
+    fbtrace_id?: unknown;
+    is_transient?: unknown;
+    error_data?: { details?: unknown };
+  };
+}
+
+export function isGraphErrorEnvelope(body: unknown): body is GraphEnvelope {
+  return typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object' &&
+    (body as { error?: unknown }).error !== null;
+}
+
+/** Turns a parsed `{ "error": { … } }` body into an UpstreamError (notes §4.1). */
+export function fromGraphEnvelope(envelope: GraphEnvelope, status: number, retryAfterSeconds?: number): UpstreamError {
+  const e = envelope.error;
+  const code = asNumber(e.code);
+  const subcode = asNumber(e.error_subcode);
+  const gatewayCode = gatewayCodeFor(code, subcode, status);
+  const details = typeof e.error_data?.details === 'string' ? e.error_data.details : undefined;
+  const message = [asString(e.message) ?? `Graph API error (HTTP ${status})`, details].filter(Boolean).join(': ');
+  return new UpstreamError(
+    gatewayCode,
+    message,
+    { code, subcode, type: asString(e.type), fbtraceId: asString(e.fbtrace_id) },
+    gatewayCode === 'RATE_LIMITED' ? retryAfterSeconds : undefined,
+    e.is_transient === true || (code !== undefined && TRANSIENT.has(code)),
+  );
+}
+
+function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,58 @@
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
+import { GatewayError, type ErrorCode } from '../errors.js';
+import { UpstreamError, type GraphErrorDetails } from '../graph/errors.js';
+
+declare module 'graphql' {
+  interface GraphQLErrorExtensions {
+    code?: ErrorCode | string;
+    /** The Graph API error envelope's fields, where the upstream sent one. */
+    graphApi?: GraphErrorDetails;
+    /** For RATE_LIMITED: seconds until the Graph API says access is regained. */
+    retryAfterSeconds?: number;
+  }
+}
+
+/**
+ * Yoga's `maskedErrors.maskError`: the one place where errors become what clients see.
+ * - GatewayError (incl. UpstreamError) → its message, `extensions.code`, `extensions.graphApi`.
+ * - GraphQL's own errors (syntax, validation, variable coercion, HTTP-level) keep their message
+ *   and get a code (BAD_USER_INPUT unless their HTTP status says otherwise).
+ * - Anything else is a bug: masked as "Unexpected error." (INTERNAL_SERVER_ERROR), never a stack.
+ */
+export function maskGatewayError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof GatewayError) {
+    return createGraphQLError(original.message, { ...locationOf(error), extensions: extensionsOf(original) });
+  }
+  if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
+    if (error.extensions.code) return error;
+    return createGraphQLError(error.message, {
+      ...locationOf(error),
+      originalError: error.originalError ?? undefined,
+      extensions: { ...error.extensions, code: codeForHttpStatus(error) },
+    });
+  }
+  return yogaMaskError(error, message, false);
+}
+
+function extensionsOf(error: GatewayError): GraphQLError['extensions'] {
+  if (!(error instanceof UpstreamError)) return { code: error.code };
+  return {
+    code: error.code,
+    ...(error.graph ? { graphApi: error.graph } : {}),
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  };
+}
+
+function locationOf(error: unknown) {
+  if (!(error instanceof GraphQLError)) return {};
+  return { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
+}
+
+function codeForHttpStatus(error: GraphQLError): ErrorCode {
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  return 'BAD_USER_INPUT';
+}

@@ -1,0 +1,11 @@
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { builder } from './builder.js';
+import './group.js';
+
+/** The executable subgraph schema: the API plus `_service` and `_entities` for a federation router. */
+export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
+
+/** The SDL committed as schema.graphql: what `rover subgraph publish` and codegen read. */
+export function printSchemaSdl(): string {
+  return `${printSubgraphSchema(schema).trimEnd()}\n`;
+}
