@@ -21,7 +21,7 @@ const PICTURE_PARTS = new Set(['file', 'profile_picture_file']);
 export interface UploadedFile {
   fieldName: string;
   data: Buffer;
-  /** True when the upload was longer than PICTURE_MAX_BYTES (data holds only the start). */
+  /** True when the upload was longer than PICTURE_MAX_BYTES (data holds only its start). */
   truncated: boolean;
 }
 
@@ -123,7 +123,9 @@ function readMultipart(req: IncomingMessage): Promise<RequestBody> {
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: PICTURE_MAX_BYTES, fieldSize: BODY_MAX_BYTES, fields: 100, files: 4, parts: 110 },
+        // busboy flags a file as truncated on reaching the limit, so allow one byte more:
+        // a picture of exactly PICTURE_MAX_BYTES must pass.
+        limits: { fileSize: PICTURE_MAX_BYTES + 1, fieldSize: BODY_MAX_BYTES, fields: 100, files: 4, parts: 110 },
       });
     } catch {
       // No or bad boundary: drain and report a malformed body.

@@ -13,7 +13,7 @@ const JPEG_MAGIC = Buffer.from([0xff, 0xd8, 0xff]);
 
 /** Checks in this order: size, type, dimensions readable, square (131209), big enough (131210). */
 export function validatePicture(file: UploadedFile): PictureInfo {
-  if (file.truncated) {
+  if (file.truncated || file.data.length > PICTURE_MAX_BYTES) {
     // ASSUMPTION: §1.4 gives the limit, not its error code.
     throw invalidParameter(`The profile picture must be at most ${PICTURE_MAX_BYTES} bytes.`);
   }
