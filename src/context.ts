@@ -1,15 +1,26 @@
+import type { GraphQLError } from 'graphql';
 import { GatewayError } from './errors.js';
+import type { GraphClient, GraphCredentials } from './graph/client.js';
 import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
 import type { GroupReader } from './graph/group-reader.js';
+import { GroupWriter } from './graph/group-writes.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
   /** The loader for this request and token; throws UNAUTHENTICATED when there is no token. */
   readonly groups: GroupLoader;
+  /** Group writes with this request's token; throws UNAUTHENTICATED when there is no token. */
+  readonly groupWriter: GroupWriter;
+  /**
+   * Errors of fields that still return data (an update that was only partly applied). They are
+   * added to the response's `errors` by the usePartialErrors plugin, and masked like any other.
+   */
+  readonly partialErrors: GraphQLError[];
 }
 
 export interface ContextDependencies {
   reader: GroupReader;
+  client: GraphClient;
   /** WHATSAPP_ACCESS_TOKEN: used when a request carries no Authorization header. */
   defaultAccessToken: string | undefined;
 }
@@ -19,16 +30,25 @@ export interface ContextDependencies {
  * from the configured default; the loader is created on first use, so operations that never read a
  * group (introspection, `__typename`) need no token, and nothing is shared between requests.
  */
-export function createContextFactory({ reader, defaultAccessToken }: ContextDependencies) {
+export function createContextFactory({ reader, client, defaultAccessToken }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
-    const credentials = credentialsOf(request, defaultAccessToken);
+    const token = credentialsOf(request, defaultAccessToken);
+    const credentials = (): GraphCredentials => {
+      if (token instanceof GatewayError) throw token;
+      return { token, signal: request.signal };
+    };
     let loader: GroupLoader | undefined;
+    let writer: GroupWriter | undefined;
     return {
       get groups() {
-        if (credentials instanceof GatewayError) throw credentials;
-        loader ??= createGroupLoader(reader, { token: credentials, signal: request.signal });
+        loader ??= createGroupLoader(reader, credentials());
         return loader;
       },
+      get groupWriter() {
+        writer ??= new GroupWriter(client, credentials());
+        return writer;
+      },
+      partialErrors: [],
     };
   };
 }
