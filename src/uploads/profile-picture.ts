@@ -54,7 +54,7 @@ export function checkProfilePicture(bytes: Buffer): { width: number; height: num
 /** Width and height from the JPEG's frame header (image-size walks the markers to SOF0/1/2). */
 function jpegDimensions(bytes: Buffer): { width: number; height: number } {
   try {
-    const size = imageSize(bytes);
+    const size = imageSize(ownMemory(bytes));
     if (size.type === 'jpg' && size.width > 0 && size.height > 0) return { width: size.width, height: size.height };
   } catch {
     // A truncated or corrupt marker sequence: reported below.
@@ -67,12 +67,24 @@ function jpegDimensions(bytes: Buffer): { width: number; height: number } {
 function describeNonJpeg(bytes: Buffer): string {
   if (bytes.length === 0) return 'the upload is empty';
   try {
-    const { type } = imageSize(bytes);
+    const { type } = imageSize(ownMemory(bytes));
     if (type) return `the upload is ${type.toUpperCase()} data`;
   } catch {
     // Not an image format image-size knows.
   }
   return 'the upload does not start with the JPEG signature FF D8 FF';
+}
+
+/**
+ * image-size reads through `new DataView(input.buffer, input.byteOffset + offset)` with no end, so
+ * on a view into a larger ArrayBuffer (Node's 8 KiB pool holds every small Buffer) a truncated file
+ * is measured with whatever bytes follow it in memory. Give it bytes that own their ArrayBuffer.
+ */
+function ownMemory(bytes: Buffer): Buffer {
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length) return bytes;
+  const copy = Buffer.alloc(bytes.length); // Buffer.alloc never uses the pool.
+  bytes.copy(copy);
+  return copy;
 }
 
 function refuse(message: string): GatewayError {
