@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
-import { GatewayError, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, GatewayError, type ErrorCode } from '../errors.js';
 import { UpstreamError, type GraphErrorDetails } from '../graph/errors.js';
 
 declare module 'graphql' {
@@ -17,7 +17,8 @@ declare module 'graphql' {
  * Yoga's `maskedErrors.maskError`: the one place where errors become what clients see.
  * - GatewayError (incl. UpstreamError) → its message, `extensions.code`, `extensions.graphApi`.
  * - GraphQL's own errors (syntax, validation, variable coercion, HTTP-level) keep their message
- *   and get a code (BAD_USER_INPUT unless their HTTP status says otherwise).
+ *   and get a code from our table: BAD_USER_INPUT unless their HTTP status says otherwise (Yoga's
+ *   GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED become BAD_USER_INPUT too).
  * - Anything else is a bug: masked as "Unexpected error." (INTERNAL_SERVER_ERROR), never a stack.
  */
 export function maskGatewayError(error: unknown, message: string): Error {
@@ -26,7 +27,7 @@ export function maskGatewayError(error: unknown, message: string): Error {
     return createGraphQLError(original.message, { ...locationOf(error), extensions: extensionsOf(original) });
   }
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
-    if (error.extensions.code) return error;
+    if (typeof error.extensions.code === 'string' && error.extensions.code in ERROR_CODES) return error;
     return createGraphQLError(error.message, {
       ...locationOf(error),
       originalError: error.originalError ?? undefined,
