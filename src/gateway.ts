@@ -5,7 +5,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { maskGatewayError } from './plugins/error-masking.js';
+import { maskGatewayError, useValidationErrorCode } from './plugins/error-masking.js';
 import { schema } from './schema/index.js';
 
 export interface GraphiQLDefaults {
@@ -47,6 +47,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     landingPage: false,
     context: createContextFactory({ reader, defaultAccessToken: config.defaultAccessToken }),
     maskedErrors: { maskError: maskGatewayError },
+    plugins: [useValidationErrorCode()],
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
       info: (...args) => logger.info({ yoga: args }, 'yoga'),

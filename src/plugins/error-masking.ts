@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
+import { createGraphQLError, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
 import { ERROR_CODES, GatewayError, type ErrorCode } from '../errors.js';
 import { UpstreamError, type GraphErrorDetails } from '../graph/errors.js';
 
@@ -56,4 +56,19 @@ function codeForHttpStatus(error: GraphQLError): ErrorCode {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   return 'BAD_USER_INPUT';
+}
+
+/**
+ * Validation errors never pass through `maskError`: Yoga returns them as they are, with its own
+ * GRAPHQL_VALIDATION_FAILED code (set with `||=` by a later plugin). This gives them ours first.
+ */
+export function useValidationErrorCode(): Plugin {
+  return {
+    onValidate: () => ({ valid, result }) => {
+      if (valid) return;
+      for (const error of result) {
+        (error.extensions as { code?: string }).code ??= 'BAD_USER_INPUT';
+      }
+    },
+  };
 }
