@@ -6,7 +6,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { maskGatewayError } from './plugins/error-masking.js';
+import { maskGatewayError, useValidationErrorCode } from './plugins/error-masking.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
@@ -58,6 +58,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       useUploads(),
       usePartialErrors(),
+      useValidationErrorCode(),
     ],
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
