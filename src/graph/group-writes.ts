@@ -20,7 +20,7 @@ export interface WriteReceipt {
 /** The writes a resolver can make (see GroupWriter). */
 export interface GroupWrites {
   updateText(id: string, changes: GroupTextChanges): Promise<WriteReceipt>;
-  updatePicture(id: string, jpeg: Uint8Array): Promise<WriteReceipt>;
+  updatePicture(id: string, jpeg: Blob): Promise<WriteReceipt>;
   delete(id: string): Promise<WriteReceipt>;
 }
 
@@ -46,15 +46,14 @@ export class GroupWriter implements GroupWrites {
 
   /**
    * `POST /{v}/{id}` as multipart/form-data: `messaging_product=whatsapp` and a `file` part of type
-   * image/jpeg. The bytes go out as one in-memory Blob, so undici sends a Content-Length and never
-   * a half-streamed body.
+   * image/jpeg. The picture is a complete in-memory Blob (a native one: undici sends anything else
+   * as "[object Object]", notes §4.5), so undici sends a Content-Length and never a half-streamed body.
    */
-  async updatePicture(id: string, jpeg: Uint8Array): Promise<WriteReceipt> {
+  async updatePicture(id: string, jpeg: Blob): Promise<WriteReceipt> {
     // undici's own FormData: Node 20's global one (bundled undici 6) fails inside undici 7 (notes §4.5).
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
-    // The cast only narrows ArrayBufferLike: upload bytes never live in a SharedArrayBuffer.
-    form.set('file', new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), 'profile.jpg');
+    form.set('file', jpeg.type === 'image/jpeg' ? jpeg : new Blob([jpeg], { type: 'image/jpeg' }), 'profile.jpg');
     const answer = await this.client.call({ method: 'POST', path: groupPath(id), body: { multipart: form } }, this.credentials);
     return writeReceipt(answer, 'picture update');
   }

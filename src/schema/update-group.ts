@@ -93,7 +93,7 @@ builder.mutationField('updateGroup', (t) =>
 
       const steps: { fields: UpdateGroupFieldName[]; write: () => Promise<WriteReceipt> }[] = [];
       if (text) steps.push({ fields: text.fields, write: () => writer.updateText(id, text.changes) });
-      if (picture) steps.push({ fields: ['PROFILE_PICTURE'], write: () => writer.updatePicture(id, picture.bytes) });
+      if (picture) steps.push({ fields: ['PROFILE_PICTURE'], write: () => writer.updatePicture(id, picture.file) });
 
       const result: UpdateGroupResult = { id, updatedFields: [], requestIds: [], success: true };
       try {

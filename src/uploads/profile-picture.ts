@@ -14,7 +14,8 @@ const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 
 /** A picture that passed every rule: safe to send upstream. */
 export interface ProfilePicture {
-  bytes: Buffer;
+  /** The JPEG, typed image/jpeg, ready to be a multipart part. */
+  file: Blob;
   width: number;
   height: number;
 }
@@ -25,7 +26,10 @@ export interface ProfilePicture {
  */
 export async function readProfilePicture(upload: Promise<FileUpload>): Promise<ProfilePicture> {
   const bytes = await readUpload(upload, { maxBytes: PROFILE_PICTURE_MAX_BYTES, label: LABEL });
-  return { bytes, ...checkProfilePicture(bytes) };
+  const size = checkProfilePicture(bytes);
+  // The Blob takes a copy: from here on only it is kept, and the buffer can be collected, so an
+  // upload waiting for the Graph API holds its size once, not twice.
+  return { file: new Blob([bytes], { type: PROFILE_PICTURE_TYPE }), ...size };
 }
 
 /**

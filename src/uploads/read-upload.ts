@@ -10,37 +10,54 @@ export interface ReadUploadOptions {
 
 /**
  * Reads one uploaded file into memory, counting while it streams: past `maxBytes` it stops reading
- * and refuses the upload, so at most `maxBytes` (plus one chunk) is ever held, whatever the client
- * sends. Every way an upload can fail here is the caller's doing: BAD_USER_INPUT.
+ * and refuses the upload. Every way an upload can fail here is the caller's doing: BAD_USER_INPUT.
  *
- * graphql-upload-ts enforces the same limit in its parser (busboy `fileSize`): a file that
- * overflows it errors the stream with a 413, which lands in the same "too large" message.
+ * Two passes over graphql-upload-ts's temp-file spool (each `createReadStream()` starts from the
+ * beginning): the first only counts, keeping nothing, and the second copies into one buffer of
+ * exactly that size. So a refused upload costs no memory, and an accepted one costs its own size
+ * once, never a list of chunks plus the joined copy. The parser enforces the same limit (busboy
+ * `fileSize`): a file that overflows it errors the stream with a 413, the same "too large" refusal.
  */
-export async function readUpload(upload: Promise<FileUpload>, { maxBytes, label }: ReadUploadOptions): Promise<Buffer> {
+export async function readUpload(upload: Promise<FileUpload>, { maxBytes, label }: ReadUploadOptions): Promise<Buffer<ArrayBuffer>> {
   let file: FileUpload;
   try {
     file = await upload;
   } catch (error) {
     throw uploadFailure(error, maxBytes, label);
   }
-
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let stream: ReturnType<FileUpload['createReadStream']> | undefined;
   try {
-    stream = file.createReadStream({ highWaterMark: 64 * 1024 });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > maxBytes) throw tooLarge(maxBytes, label);
-      chunks.push(chunk);
-    }
+    const size = await measure(file, maxBytes, label);
+    // Buffer.alloc: memory of its own (never Node's shared pool), which image-size relies on.
+    const bytes = Buffer.alloc(size);
+    let offset = 0;
+    await eachChunk(file, (chunk) => {
+      if (offset + chunk.length > size) throw tooLarge(maxBytes, label);
+      offset += chunk.copy(bytes, offset);
+    });
+    return bytes;
   } catch (error) {
     throw uploadFailure(error, maxBytes, label);
-  } finally {
-    // Stops the read at once (the async iterator destroys it on break/throw; this covers the rest).
-    stream?.destroy();
   }
-  return Buffer.concat(chunks, total);
+}
+
+/** First pass: the file's size, or a refusal as soon as it passes `maxBytes`. */
+async function measure(file: FileUpload, maxBytes: number, label: string): Promise<number> {
+  let size = 0;
+  await eachChunk(file, (chunk) => {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge(maxBytes, label);
+  });
+  return size;
+}
+
+/** Streams the file from its start; throwing from `onChunk` stops and destroys the read at once. */
+async function eachChunk(file: FileUpload, onChunk: (chunk: Buffer) => void): Promise<void> {
+  const stream = file.createReadStream({ highWaterMark: 64 * 1024 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) onChunk(chunk);
+  } finally {
+    stream.destroy();
+  }
 }
 
 function uploadFailure(error: unknown, maxBytes: number, label: string): GatewayError {

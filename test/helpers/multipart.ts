@@ -17,6 +17,13 @@ export interface MultipartRequest {
   headers?: Record<string, string | undefined>;
   /** `content-length` (default) declares the size up front; `chunked` sends it without a length. */
   transfer?: 'content-length' | 'chunked';
+  /**
+   * After this many body bytes, wait (up to 5 s) for an answer before sending the rest. Node closes a
+   * connection it answered before the request body ended, and bytes still arriving then turn the
+   * close into a reset that can destroy the answer in flight: a test of an early refusal pauses
+   * past the limit to read the answer deterministically.
+   */
+  pauseAfter?: number;
 }
 
 export interface MultipartResponse {
@@ -24,6 +31,8 @@ export interface MultipartResponse {
   body: { data?: Record<string, unknown> | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
   /** How many body bytes were written before the answer arrived (the rest were never sent). */
   bytesSent: number;
+  /** The response's Connection header: `close` when the server will not read the rest. */
+  connection: string | undefined;
 }
 
 const CHUNK = 64 * 1024;
@@ -61,8 +70,12 @@ export async function postMultipart(url: string, options: MultipartRequest): Pro
   for (const [name, value] of Object.entries(wanted)) if (value !== undefined) headers[name] = value;
 
   const req = request(url, { method: 'POST', headers, agent: false });
+  // A server that answers early and closes the connection makes the writes still queued fail
+  // (EPIPE/ECONNRESET) after the response has detached its own listener: expected, not a failure.
+  req.on('socket', (socket) => socket.on('error', () => undefined));
   const answered = new Promise<MultipartResponse>((resolve, reject) => {
-    req.once('error', reject);
+    // `on`, not `once`: a server that answers early and closes makes later writes fail too (EPIPE).
+    req.on('error', reject);
     req.once('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -70,7 +83,12 @@ export async function postMultipart(url: string, options: MultipartRequest): Pro
       res.once('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as MultipartResponse['body'], bytesSent });
+          resolve({
+            status: res.statusCode ?? 0,
+            connection: res.headers.connection,
+            body: JSON.parse(text) as MultipartResponse['body'],
+            bytesSent,
+          });
         } catch {
           reject(new Error(`HTTP ${res.statusCode}: not JSON: ${text.slice(0, 200)}`));
         }
@@ -84,13 +102,25 @@ export async function postMultipart(url: string, options: MultipartRequest): Pro
   );
 
   let bytesSent = 0;
+  let paused = false;
   const write = async (chunk: Buffer): Promise<boolean> => {
     if (responded || req.destroyed) return false;
     bytesSent += chunk.length;
     if (!req.write(chunk)) await Promise.race([once(req, 'drain'), answered.catch(() => undefined)]);
+    // Let an early answer be read before writing on: a server that answers early closes the
+    // connection, and writing into it first (EPIPE) would lose the answer.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (options.pauseAfter !== undefined && !paused && bytesSent - head.length >= options.pauseAfter) {
+      paused = true;
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 5_000)), answered.catch(() => undefined)]);
+    }
     return true;
   };
   const send = async (): Promise<void> => {
+    // Headers first, then a moment for an answer from the headers alone (as after `Expect:
+    // 100-continue`): a refused upload then never starts, instead of racing the server's close.
+    req.flushHeaders();
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 25)), answered.catch(() => undefined)]);
     if (!(await write(head))) return;
     for (const chunk of fileChunks(options.file)) if (!(await write(chunk))) return;
     if (await write(tail)) req.end();

@@ -127,24 +127,24 @@ describe('profile picture upload: accepted', () => {
 describe('profile picture upload: every invalid image is BAD_USER_INPUT, with zero upstream calls', () => {
   const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000100000001000802000000', 'hex');
 
-  it.each<[string, { bytes: Buffer; filename?: string; contentType?: string; transfer?: 'chunked' }, string]>([
+  it.each<[string, { bytes: Buffer; filename?: string; contentType?: string; transfer?: 'chunked'; pauseAfter?: number }, string]>([
     ['a PNG, even named .jpg and sent as image/jpeg', { bytes: PNG, filename: 'picture.jpg', contentType: 'image/jpeg' }, 'The profile picture must be a JPEG image (image/jpeg); the upload is PNG data'],
     ['a 100×100 JPEG', { bytes: makeJpeg(100, 100) }, 'The profile picture must be at least 192×192 pixels; got 100×100 pixels'],
     ['a 300×200 JPEG', { bytes: makeJpeg(300, 200) }, 'The profile picture must be square, at least 192×192 pixels; got 300×200 pixels'],
     [
       'a JPEG one byte over 5 MiB',
-      { bytes: makeJpeg(1024, 1024, { totalBytes: 5 * MiB + 1 }) },
+      { bytes: makeJpeg(1024, 1024, { totalBytes: 5 * MiB + 1 }), pauseAfter: 5 * MiB + 1 },
       'The profile picture is too large: at most 5 MiB (5242880 bytes) is allowed; reading stopped at that limit',
     ],
     [
       'a 6 MiB JPEG sent chunked (no Content-Length): refused while streaming',
-      { bytes: makeJpeg(2048, 2048, { totalBytes: 6 * MiB }), transfer: 'chunked' },
+      { bytes: makeJpeg(2048, 2048, { totalBytes: 6 * MiB }), transfer: 'chunked', pauseAfter: 5 * MiB + 1 },
       'The profile picture is too large: at most 5 MiB (5242880 bytes) is allowed; reading stopped at that limit',
     ],
-  ])('%s', async (_label, { transfer, ...file }, message) => {
+  ])('%s', async (_label, { transfer, pauseAfter, ...file }, message) => {
     const id = seed();
     gw.takeUpstreamRequests();
-    const { status, body } = await uploadPicture(id, file, transfer ? { transfer } : {});
+    const { status, body } = await uploadPicture(id, file, { ...(transfer ? { transfer } : {}), ...(pauseAfter ? { pauseAfter } : {}) });
     expect({ status, body }).toEqual({
       status: 200,
       body: { data: null, errors: [{ message, locations: [{ line: 2, column: 55 }], path: ['updateGroup'], extensions: { code: 'BAD_USER_INPUT' } }] },
