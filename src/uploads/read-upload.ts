@@ -60,16 +60,22 @@ async function eachChunk(file: FileUpload, onChunk: (chunk: Buffer) => void): Pr
   }
 }
 
-function uploadFailure(error: unknown, maxBytes: number, label: string): GatewayError {
+/**
+ * graphql-upload-ts rejects with http-errors objects: 413 for a file over the limit, 400 for a file
+ * missing from the request, 499 when the client went away mid-upload. Anything else (the temp
+ * file's disk failing) is the gateway's own fault and stays unexpected, so it is masked and logged.
+ */
+function uploadFailure(error: unknown, maxBytes: number, label: string): unknown {
   if (error instanceof GatewayError) return error;
-  // graphql-upload-ts rejects with http-errors objects: 413 for a file over the limit, 400 for a
-  // file missing from the request, 499 when the client went away mid-upload.
   const status = (error as { status?: unknown } | null)?.status;
   if (status === 413) return tooLarge(maxBytes, label);
   if (status === 400) {
     return new GatewayError('BAD_USER_INPUT', `The ${label} upload is missing from the multipart request: send it as the file part the \`map\` field names`);
   }
-  return new GatewayError('BAD_USER_INPUT', `The ${label} upload could not be read to the end (the request was interrupted); send it again`);
+  if (status === 499) {
+    return new GatewayError('BAD_USER_INPUT', `The ${label} upload could not be read to the end (the request was interrupted); send it again`);
+  }
+  return error;
 }
 
 export function tooLarge(maxBytes: number, label: string): GatewayError {

@@ -82,4 +82,20 @@ describe('reading an upload with a cap', () => {
       message: 'The profile picture upload is missing from the multipart request: send it as the file part the `map` field names',
     });
   });
+
+  it('a failure of the gateway itself (the temp file) is not blamed on the client', async () => {
+    const file = {
+      createReadStream() {
+        return Readable.from(
+          (function* () {
+            yield Buffer.alloc(10);
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          })(),
+        );
+      },
+    } as unknown as FileUpload;
+    const error = await readUpload(Promise.resolve(file), { maxBytes: 1024, label: 'profile picture' }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(GatewayError);
+    expect((error as { code?: string }).code).toBe('ENOSPC');
+  });
 });
