@@ -90,7 +90,7 @@ describe('Group as an entity of a supergraph, through a real gateway', () => {
     expect(body.data?.campaigns).toEqual(
       ids.map((id, i) => ({
         name: `Campaign ${i}`,
-        group: { id, subject: `Group ${i}`, participants: groups.sandbox.groups.get(id)!.participants.map((p) => ({ waId: p.wa_id ?? null })) },
+        group: { id, subject: `Group ${i}`, participants: groups.sandbox.groups.get(id)!.participants.map((p) => ({ waId: p.waId ?? null })) },
       })),
     );
     const upstream = groups.takeUpstreamRequests();

@@ -81,9 +81,9 @@ describe('field pushdown', () => {
       description: 'Weekly deals',
       suspended: false,
       joinApprovalMode: 'APPROVAL_REQUIRED',
-      creationTimestamp: stored.creation_timestamp,
-      createdAt: new Date(Number(stored.creation_timestamp) * 1000).toISOString(),
-      participants: stored.participants.map((p) => ({ waId: p.wa_id ?? null, userId: p.user_id ?? null, username: p.username ?? null })),
+      creationTimestamp: stored.creationTimestamp,
+      createdAt: new Date(stored.creationTimestamp * 1000).toISOString(),
+      participants: stored.participants.map((p) => ({ waId: p.waId ?? null, userId: p.userId ?? null, username: p.username ?? null })),
       totalParticipantCount: 3,
     });
     expect(gw.takeUpstreamRequests()[0]?.fields).toEqual([
