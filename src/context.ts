@@ -1,6 +1,7 @@
 import { GatewayError } from './errors.js';
 import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
 import type { GroupReader } from './graph/group-reader.js';
+import { currentTrace } from './request-trace.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
@@ -22,11 +23,13 @@ export interface ContextDependencies {
 export function createContextFactory({ reader, defaultAccessToken }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const credentials = credentialsOf(request, defaultAccessToken);
+    // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
+    const trace = currentTrace();
     let loader: GroupLoader | undefined;
     return {
       get groups() {
         if (credentials instanceof GatewayError) throw credentials;
-        loader ??= createGroupLoader(reader, { token: credentials, signal: request.signal });
+        loader ??= createGroupLoader(reader, { token: credentials, signal: request.signal, trace });
         return loader;
       },
     };

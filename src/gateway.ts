@@ -1,11 +1,15 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { maskGatewayError } from './plugins/error-masking.js';
+import { maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
+import { useRequestLogging } from './plugins/use-request-logging.js';
 import { schema } from './schema/index.js';
 
 export interface GraphiQLDefaults {
@@ -25,9 +29,15 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
-  /** Closes the upstream pool. */
-  close(): Promise<void>;
+  client: GraphClient;
+  /** `GET /ready` answers 503 from now on (shutdown has begun). */
+  markNotReady(): void;
+  /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
+  close(options?: { force?: boolean }): Promise<void>;
 }
+
+/** Headers that mark a request as not forgeable by a plain HTML form or `<img>` (CSRF prevention). */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
 /** Builds the gateway: one Graph client and reader for the process, a fresh context per request. */
 export function createGateway({ config, graphApiUrl, logger, graphiql }: GatewayOptions): Gateway {
@@ -37,8 +47,12 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     appSecret: config.appSecret,
     timeoutMs: config.upstreamTimeoutMs,
     connections: config.upstreamConnections,
+    maxConcurrency: config.upstreamMaxConcurrency,
+    maxQueue: config.upstreamMaxQueue,
+    retries: config.upstreamRetries,
   });
   const reader = new GroupReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
+  let ready = true;
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -47,6 +61,28 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     landingPage: false,
     context: createContextFactory({ reader, defaultAccessToken: config.defaultAccessToken }),
     maskedErrors: { maskError: maskGatewayError },
+    // No CORS_ORIGINS: no CORS headers at all (Yoga's default would reflect any origin).
+    cors: config.corsOrigins
+      ? {
+          origin: [...config.corsOrigins],
+          credentials: false,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['content-type', 'authorization', 'x-request-id', ...CSRF_HEADERS],
+          exposedHeaders: ['x-request-id'],
+          maxAge: 600,
+        }
+      : false,
+    // Uploads may hold a 5 MiB picture; every other body is capped far lower by useRequestBodyLimit.
+    maxRequestBodySize: Math.max(config.maxRequestBodyBytes, 6 * 1024 * 1024),
+    plugins: [
+      // First: a forged GET or form/multipart POST is refused before anything reads its body.
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      useRequestLogging({ logger }),
+      useReadinessCheck({ endpoint: '/ready', check: () => ready }),
+      useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
+      useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
+      usePublicErrors(),
+    ],
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
       info: (...args) => logger.info({ yoga: args }, 'yoga'),
@@ -54,11 +90,21 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       error: (...args) => logger.error({ err: args[0] }, 'unexpected error'),
     },
     // Served from the gateway itself: Yoga's default page loads from a CDN and is blank offline.
+    // Without introspection (production default) GraphiQL could not show the schema: off too.
     renderGraphiQL,
-    graphiql: graphiql
+    graphiql: !config.introspection
+      ? false
+      : graphiql
       ? { title: 'WhatsApp Groups GraphQL', defaultQuery: graphiql.defaultQuery, ...(graphiql.defaultHeaders ? { defaultHeaders: graphiql.defaultHeaders } : {}) }
       : { title: 'WhatsApp Groups GraphQL' },
   });
 
-  return { yoga, close: () => client.close() };
+  return {
+    yoga,
+    client,
+    markNotReady: () => {
+      ready = false;
+    },
+    close: (options) => client.close(options),
+  };
 }
