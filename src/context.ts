@@ -1,11 +1,13 @@
+import DataLoader from 'dataloader';
 import { GatewayError } from './errors.js';
-import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
+import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/group-loader.js';
+import type { GraphGroup } from './graph/types.js';
 import type { GroupReader } from './graph/group-reader.js';
 import { currentTrace } from './request-trace.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
-  /** The loader for this request and token; throws UNAUTHENTICATED when there is no token. */
+  /** The group loader for this request and its token; without a token every load fails UNAUTHENTICATED. */
   readonly groups: GroupLoader;
 }
 
@@ -17,23 +19,26 @@ export interface ContextDependencies {
 
 /**
  * Builds the per-request context. The token comes from the request's `Authorization: Bearer`, else
- * from the configured default; the loader is created on first use, so operations that never read a
- * group (introspection, `__typename`) need no token, and nothing is shared between requests.
+ * from the configured default. Without one, operations that read no group (introspection,
+ * `__typename`) still run, and every group lookup fails on its own without an upstream call.
+ * Nothing is shared between requests.
  */
 export function createContextFactory({ reader, defaultAccessToken }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const credentials = credentialsOf(request, defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
     const trace = currentTrace();
-    let loader: GroupLoader | undefined;
     return {
-      get groups() {
-        if (credentials instanceof GatewayError) throw credentials;
-        loader ??= createGroupLoader(reader, { token: credentials, signal: request.signal, trace });
-        return loader;
-      },
+      groups:
+        credentials instanceof GatewayError
+          ? refusingLoader(credentials)
+          : createGroupLoader(reader, { token: credentials, signal: request.signal, trace }),
     };
   };
+}
+
+function refusingLoader(error: GatewayError): GroupLoader {
+  return new DataLoader<GroupKey, GraphGroup, string>(async (keys) => keys.map(() => error), { cache: false });
 }
 
 function credentialsOf(request: Request, defaultAccessToken: string | undefined): string | GatewayError {

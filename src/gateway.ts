@@ -6,7 +6,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
+import { maskGatewayError, usePublicErrors, useValidationErrorCode } from './plugins/error-masking.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
@@ -81,6 +81,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
+      useValidationErrorCode(),
       usePublicErrors(),
     ],
     logging: {

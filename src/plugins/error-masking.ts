@@ -17,7 +17,9 @@ declare module 'graphql' {
  * Yoga's `maskedErrors.maskError`: the one place where thrown errors become what clients see.
  * - GatewayError (incl. UpstreamError) → its message, `extensions.code`, `extensions.graphApi`.
  * - GraphQL's own errors (syntax, validation, variable coercion, HTTP-level, CSRF, body size) keep
- *   their message, minus any "Did you mean …?" suggestion, and get a code from ERROR_CODES.
+ *   their message, minus any "Did you mean …?" suggestion, and get a code from our table:
+ *   BAD_USER_INPUT unless their HTTP status says otherwise (Yoga's GRAPHQL_PARSE_FAILED,
+ *   GRAPHQL_VALIDATION_FAILED and REQUEST_ENTITY_TOO_LARGE become BAD_USER_INPUT too).
  * - Anything else is a bug: masked as "Unexpected error." (INTERNAL_SERVER_ERROR), never a stack.
  */
 export function maskGatewayError(error: unknown, message: string): Error {
@@ -93,4 +95,19 @@ function codeForHttpStatus(error: GraphQLError): ErrorCode {
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * Validation errors never pass through `maskError`: Yoga returns them as they are, with its own
+ * GRAPHQL_VALIDATION_FAILED code (set with `||=` by a later plugin). This gives them ours first.
+ */
+export function useValidationErrorCode(): Plugin {
+  return {
+    onValidate: () => ({ valid, result }) => {
+      if (valid) return;
+      for (const error of result) {
+        (error.extensions as { code?: string }).code ??= 'BAD_USER_INPUT';
+      }
+    },
+  };
 }

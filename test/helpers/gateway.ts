@@ -17,7 +17,7 @@ export interface TestGateway {
   url: string;
   sandbox: Sandbox;
   gateway: Gateway;
-  /** POSTs an operation as JSON with the sandbox's demo token; a header set to `undefined` is left out. */
+  /** POSTs an operation as JSON with TEST_TOKEN; a header set to `undefined` is left out. */
   query<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables> | string,
     variables?: TVariables,
@@ -28,6 +28,9 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** Sent by `query()` unless a test says otherwise: the sandbox lets it see every group. */
+export const TEST_TOKEN = 'test-token-sees-all-groups';
+
 /**
  * A real gateway on 127.0.0.1:0 in front of a real sandbox on 127.0.0.1:0: tests speak HTTP to it and
  * read what went upstream from the sandbox's request log.
@@ -36,6 +39,7 @@ export async function startGateway(
   options: { env?: Record<string, string>; sandbox?: SandboxOptions } = {},
 ): Promise<TestGateway> {
   const sandbox = await startSandbox({ seedDemo: true, ...options.sandbox });
+  sandbox.tokens.addToken(TEST_TOKEN, { groups: '*' });
   const config = loadConfig({ NODE_ENV: 'test', GRAPH_API_URL: sandbox.url, ...options.env });
   const gateway = createGateway({ config, graphApiUrl: sandbox.url, logger: createLogger({ level: 'silent' }) });
   const server: Server = createServer(gateway.yoga);
@@ -50,7 +54,7 @@ export async function startGateway(
       const allHeaders: Record<string, string | undefined> = {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
-        authorization: `Bearer ${sandbox.demoToken}`,
+        authorization: `Bearer ${TEST_TOKEN}`,
         ...headers,
       };
       const response = await fetch(url, {

@@ -39,12 +39,17 @@ describe('GraphiQL', () => {
     const execute = page.locator('.graphiql-execute-button');
     await execute.waitFor({ timeout: 20_000 });
 
-    const responsePromise = page.waitForResponse((r) => r.url().startsWith(graphiqlUrl) && r.request().method() === 'POST');
+    // GraphiQL also POSTs its introspection query; wait for the run of the default operation.
+    const responsePromise = page.waitForResponse(
+      (r) => r.url().startsWith(graphiqlUrl) && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('DemoGroups'),
+    );
     await execute.click();
     const result = (await (await responsePromise).json()) as { data?: { first?: { subject?: string } }; errors?: unknown };
     expect(result.errors).toBeUndefined();
     expect(result.data?.first?.subject).toEqual(expect.any(String));
-    await expect.poll(() => page.locator('.result-window').innerText(), { timeout: 10_000 }).toContain(result.data!.first!.subject!);
+    // The result pane shows it too (Monaco renders spaces as no-break spaces).
+    const shown = () => page.locator('.result-window').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    await expect.poll(shown, { timeout: 10_000 }).toContain(`"subject": "${result.data!.first!.subject!}"`);
     expect(offLoopback).toEqual([]);
   }, 60_000);
 });
