@@ -1,18 +1,29 @@
 import DataLoader from 'dataloader';
+import type { GraphQLError } from 'graphql';
 import { GatewayError } from './errors.js';
+import type { GraphClient, GraphCredentials } from './graph/client.js';
 import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/group-loader.js';
 import type { GraphGroup } from './graph/types.js';
 import type { GroupReader } from './graph/group-reader.js';
+import { GroupWriter } from './graph/group-writes.js';
 import { currentTrace } from './request-trace.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
   /** The group loader for this request and its token; without a token every load fails UNAUTHENTICATED. */
   readonly groups: GroupLoader;
+  /** Group writes with this request's token; throws UNAUTHENTICATED when there is no token. */
+  readonly groupWriter: GroupWriter;
+  /**
+   * Errors of fields that still return data (an update that was only partly applied). They are
+   * added to the response's `errors` by the usePartialErrors plugin, and masked like any other.
+   */
+  readonly partialErrors: GraphQLError[];
 }
 
 export interface ContextDependencies {
   reader: GroupReader;
+  client: GraphClient;
   /** WHATSAPP_ACCESS_TOKEN: used when a request carries no Authorization header. */
   defaultAccessToken: string | undefined;
 }
@@ -23,22 +34,30 @@ export interface ContextDependencies {
  * `__typename`) still run, and every group lookup fails on its own without an upstream call.
  * Nothing is shared between requests.
  */
-export function createContextFactory({ reader, defaultAccessToken }: ContextDependencies) {
+export function createContextFactory({ reader, client, defaultAccessToken }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
-    const credentials = credentialsOf(request, defaultAccessToken);
+    const token = credentialsOf(request, defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
     const trace = currentTrace();
+    const credentials = (): GraphCredentials => {
+      if (token instanceof GatewayError) throw token;
+      return { token, signal: request.signal, trace };
+    };
+    let writer: GroupWriter | undefined;
     return {
-      groups:
-        credentials instanceof GatewayError
-          ? refusingLoader(credentials)
-          : createGroupLoader(reader, { token: credentials, signal: request.signal, trace }),
+      groups: token instanceof GatewayError ? refusingLoader(token) : createGroupLoader(reader, credentials()),
+      get groupWriter() {
+        writer ??= new GroupWriter(client, credentials());
+        return writer;
+      },
+      partialErrors: [],
     };
   };
 }
 
 function refusingLoader(error: GatewayError): GroupLoader {
-  return new DataLoader<GroupKey, GraphGroup, string>(async (keys) => keys.map(() => error), { cache: false });
+  const loader = new DataLoader<GroupKey, GraphGroup, string>(async (keys) => keys.map(() => error), { cache: false });
+  return Object.assign(loader, { forget: () => {} });
 }
 
 function credentialsOf(request: Request, defaultAccessToken: string | undefined): string | GatewayError {

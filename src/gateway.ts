@@ -10,6 +10,8 @@ import { maskGatewayError, usePublicErrors, useValidationErrorCode } from './plu
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
+import { usePartialErrors } from './plugins/use-partial-errors.js';
+import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
 
 export interface GraphiQLDefaults {
@@ -59,7 +61,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, defaultAccessToken: config.defaultAccessToken }),
+    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken }),
     maskedErrors: { maskError: maskGatewayError },
     // No CORS_ORIGINS: no CORS headers at all (Yoga's default would reflect any origin).
     cors: config.corsOrigins
@@ -72,16 +74,22 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
           maxAge: 600,
         }
       : false,
+    // Uploads are parsed by useUploads (graphql-upload-ts), not by Yoga, which buffers whole files.
+    multipart: false,
     // Uploads may hold a 5 MiB picture; every other body is capped far lower by useRequestBodyLimit.
     maxRequestBodySize: Math.max(config.maxRequestBodyBytes, 6 * 1024 * 1024),
     plugins: [
-      // First: a forged GET or form/multipart POST is refused before anything reads its body.
+      // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
+      // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      useUploads(),
       useRequestLogging({ logger }),
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
+      usePartialErrors(),
       useValidationErrorCode(),
+      // Last: every error of every result gets a public code and no field suggestions.
       usePublicErrors(),
     ],
     logging: {

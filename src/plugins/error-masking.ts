@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
-import { ERROR_CODES, GatewayError, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, GatewayError, PartialUpdateError, type ErrorCode } from '../errors.js';
 import { UpstreamError, type GraphErrorDetails } from '../graph/errors.js';
 
 declare module 'graphql' {
@@ -10,6 +10,9 @@ declare module 'graphql' {
     graphApi?: GraphErrorDetails;
     /** For RATE_LIMITED: seconds until the Graph API (or the gateway's own limit) lets the caller in again. */
     retryAfterSeconds?: number;
+    /** For an update applied in part: the parts that changed, and those that did not. */
+    updatedFields?: readonly string[];
+    failedFields?: readonly string[];
   }
 }
 
@@ -73,6 +76,9 @@ function withoutSuggestions(message: string): string {
 }
 
 function extensionsOf(error: GatewayError): GraphQLError['extensions'] {
+  if (error instanceof PartialUpdateError) {
+    return { ...extensionsOf(error.failure), updatedFields: error.updatedFields, failedFields: error.failedFields };
+  }
   if (!(error instanceof UpstreamError)) return { code: error.code };
   return {
     code: error.code,

@@ -59,7 +59,7 @@ describe('operation limits', () => {
 
   it('deep nesting is refused (depth)', async () => {
     const nested = `{ group(id: "x") { ${'... on Group { '.repeat(12)}id${' }'.repeat(12)} } }`;
-    await expectRefused(nested, undefined, /Depth limit of 8 exceeded/);
+    await expectRefused(nested, undefined, /depth limit of 8 exceeded/);
   });
 
   it('too many directives are refused', async () => {
