@@ -39,20 +39,21 @@ export function createContextFactory({ reader, client, defaultAccessToken }: Con
     const token = credentialsOf(request, defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
     const trace = currentTrace();
-    const credentials = (): GraphCredentials => {
-      if (token instanceof GatewayError) throw token;
-      return { token, signal: request.signal, trace };
-    };
-    let writer: GroupWriter | undefined;
+    if (token instanceof GatewayError) return { groups: refusingLoader(token), groupWriter: refusingWriter(token), partialErrors: [] };
+    const credentials: GraphCredentials = { token, signal: request.signal, trace };
+    // Plain values, no getters: Yoga copies this object into its own context (Object.assign), which
+    // would run a getter at once and fail requests that never touch a group.
     return {
-      groups: token instanceof GatewayError ? refusingLoader(token) : createGroupLoader(reader, credentials()),
-      get groupWriter() {
-        writer ??= new GroupWriter(client, credentials());
-        return writer;
-      },
+      groups: createGroupLoader(reader, credentials),
+      groupWriter: new GroupWriter(client, credentials),
       partialErrors: [],
     };
   };
+}
+
+/** Without a token, every write fails UNAUTHENTICATED, with no upstream call. */
+function refusingWriter(error: GatewayError): GroupWriter {
+  return new Proxy({} as GroupWriter, { get: () => () => Promise.reject(error) });
 }
 
 function refusingLoader(error: GatewayError): GroupLoader {
