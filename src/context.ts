@@ -1,19 +1,19 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import { GatewayError } from './errors.js';
-import type { GraphClient, GraphCredentials } from './graph/client.js';
+import type { GraphClient } from './graph/client.js';
 import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/group-loader.js';
 import type { GraphGroup } from './graph/types.js';
 import type { GroupReader } from './graph/group-reader.js';
-import { GroupWriter } from './graph/group-writes.js';
+import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import { currentTrace } from './request-trace.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
   /** The group loader for this request and its token; without a token every load fails UNAUTHENTICATED. */
   readonly groups: GroupLoader;
-  /** Group writes with this request's token; throws UNAUTHENTICATED when there is no token. */
-  readonly groupWriter: GroupWriter;
+  /** Group writes with this request's token; without a token every write fails UNAUTHENTICATED. */
+  readonly groupWriter: GroupWrites;
   /**
    * Errors of fields that still return data (an update that was only partly applied). They are
    * added to the response's `errors` by the usePartialErrors plugin, and masked like any other.
@@ -36,29 +36,31 @@ export interface ContextDependencies {
  */
 export function createContextFactory({ reader, client, defaultAccessToken }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
-    const token = credentialsOf(request, defaultAccessToken);
+    const credentials = credentialsOf(request, defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
     const trace = currentTrace();
-    if (token instanceof GatewayError) return { groups: refusingLoader(token), groupWriter: refusingWriter(token), partialErrors: [] };
-    const credentials: GraphCredentials = { token, signal: request.signal, trace };
-    // Plain values, no getters: Yoga copies this object into its own context (Object.assign), which
-    // would run a getter at once and fail requests that never touch a group.
     return {
-      groups: createGroupLoader(reader, credentials),
-      groupWriter: new GroupWriter(client, credentials),
+      groups:
+        credentials instanceof GatewayError
+          ? refusingLoader(credentials)
+          : createGroupLoader(reader, { token: credentials, signal: request.signal, trace }),
+      groupWriter:
+        credentials instanceof GatewayError
+          ? refusingWriter(credentials)
+          : new GroupWriter(client, { token: credentials, signal: request.signal, trace }),
       partialErrors: [],
     };
   };
 }
 
-/** Without a token, every write fails UNAUTHENTICATED, with no upstream call. */
-function refusingWriter(error: GatewayError): GroupWriter {
-  return new Proxy({} as GroupWriter, { get: () => () => Promise.reject(error) });
-}
-
 function refusingLoader(error: GatewayError): GroupLoader {
   const loader = new DataLoader<GroupKey, GraphGroup, string>(async (keys) => keys.map(() => error), { cache: false });
-  return Object.assign(loader, { forget: () => {} });
+  return Object.assign(loader, { forget: () => undefined });
+}
+
+function refusingWriter(error: GatewayError): GroupWrites {
+  const refuse = () => Promise.reject(error);
+  return { updateText: refuse, updatePicture: refuse, delete: refuse };
 }
 
 function credentialsOf(request: Request, defaultAccessToken: string | undefined): string | GatewayError {

@@ -17,12 +17,19 @@ export interface WriteReceipt {
   requestId: string | undefined;
 }
 
+/** The writes a resolver can make (see GroupWriter). */
+export interface GroupWrites {
+  updateText(id: string, changes: GroupTextChanges): Promise<WriteReceipt>;
+  updatePicture(id: string, jpeg: Uint8Array): Promise<WriteReceipt>;
+  delete(id: string): Promise<WriteReceipt>;
+}
+
 /**
  * The group writes, for one caller: update settings (JSON), update the profile picture (multipart)
  * and delete (notes §1.4, §1.5). Every write carries `messaging_product: whatsapp`; inputs arrive
  * already validated.
  */
-export class GroupWriter {
+export class GroupWriter implements GroupWrites {
   constructor(
     private readonly client: GraphClient,
     private readonly credentials: GraphCredentials,
