@@ -24,8 +24,9 @@ export interface OperationLimitsPluginOptions {
  * - graphql-armor (configured explicitly; its defaults refuse our own 120-alias batching case):
  *   tokens while parsing, then aliases, depth, directives and cost while validating, and field
  *   suggestions blocked in validation messages;
- * - a cap on group ids per operation: root fields with an `id` argument plus `_entities`
- *   representations (variables included), checked before execution, so no upstream call is made;
+ * - a cap on group ids per operation: root query fields with an `id` argument, root mutation
+ *   fields, and `_entities` representations (variables included), checked before execution, so no
+ *   upstream call is made;
  * - introspection, when switched off.
  * Every refusal is a GraphQL error that the masking hook gives `BAD_USER_INPUT`.
  */
@@ -76,7 +77,8 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 }
 
 /**
- * Root fields that take an `id` count one each, `_entities` counts its representations. Fragments
+ * Root query fields that take an `id` and root mutation fields count one each, `_entities` counts
+ * its representations. Fragments
  * are followed, each counted once and memoized: a fragment spread twice in each of 30 nested
  * fragments must not cost 2^30 steps (validation has already refused cycles).
  */
@@ -105,6 +107,9 @@ class LookupCounter {
       const representations = field.arguments?.find((arg) => arg.name.value === 'representations')?.value;
       return representations ? listLength(representations, this.variables) : 0;
     }
+    // Every mutation writes (at least) one group; a query field reads one when it takes an `id`.
+    if (name.startsWith('__')) return 0;
+    if (this.root.name === 'Mutation') return 1;
     return this.root.getFields()[name]?.args.some((arg) => arg.name === 'id') ? 1 : 0;
   }
 

@@ -120,3 +120,11 @@ describe('request body size', () => {
     }
   });
 });
+
+describe('the ids cap covers writes', () => {
+  it('201 aliased deleteGroup mutations are refused before any upstream call', async () => {
+    const id = gw.sandbox.demoGroupIds[0]!;
+    const mutation = `mutation { ${Array.from({ length: 201 }, (_, i) => `d${i}: deleteGroup(input: { id: "${id}" }) { success }`).join(' ')} }`;
+    await expectRefused(mutation, undefined, /looks up 201 groups/);
+  });
+});
