@@ -37,6 +37,10 @@ export function useUploads({
   maxFieldSize = 128 * 1024,
 }: UploadsPluginOptions = {}): Plugin {
   const maxBodySize = maxFiles * maxFileSize + 2 * maxFieldSize + MULTIPART_FRAMING_BYTES;
+  // busboy flags a file as truncated when it *reaches* `fileSize` (busboy/lib/types/multipart.js,
+  // `fileSize === fileSizeLimit`), which would refuse a file of exactly maxFileSize bytes. One more
+  // byte lets exactly-the-limit through; the resolver's reader enforces the exact limit anyway.
+  const parserOptions = { maxFileSize: maxFileSize + 1, maxFiles, maxFieldSize };
   return {
     onRequestParse({ request, serverContext, setRequestParser }) {
       if (!isMultipart(request)) return;
@@ -53,7 +57,7 @@ export function useUploads({
       }
       setRequestParser(async () => {
         try {
-          return await processRequest<GraphQLParams>(req, res, { maxFileSize, maxFiles, maxFieldSize });
+          return await processRequest<GraphQLParams>(req, res, parserOptions);
         } catch (error) {
           const status = (error as { status?: unknown }).status;
           throw uploadError(
