@@ -5,6 +5,13 @@ export const BATCH_MODES = ['batch', 'ids', 'single'] as const;
 export type BatchMode = (typeof BATCH_MODES)[number];
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const onOff = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => v === 'true' || v === '1' || v === 'on');
+/** Comma list of origins (`https://app.example.com`) or `*`; unset means no CORS headers at all. */
+const origins = z
+  .string()
+  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+  .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'must be an origin like https://app.example.com (no path)')])));
 
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -18,6 +25,15 @@ const EnvSchema = z.object({
   GRAPH_SINGLE_CONCURRENCY: positiveInt(8),
   UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
   UPSTREAM_CONNECTIONS: positiveInt(64),
+  UPSTREAM_MAX_CONCURRENCY: positiveInt(64),
+  UPSTREAM_MAX_QUEUE: nonNegativeInt(256),
+  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  CORS_ORIGINS: origins.optional(),
+  MAX_IDS_PER_OPERATION: positiveInt(200),
+  MAX_REQUEST_BODY_BYTES: positiveInt(1_000_000),
+  GRAPHQL_INTROSPECTION: onOff.optional(),
+  LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
 export interface Config {
@@ -33,6 +49,19 @@ export interface Config {
   readonly singleConcurrency: number;
   readonly upstreamTimeoutMs: number;
   readonly upstreamConnections: number;
+  /** Upstream calls in flight per process; more wait in a queue of `upstreamMaxQueue`, beyond that RATE_LIMITED. */
+  readonly upstreamMaxConcurrency: number;
+  readonly upstreamMaxQueue: number;
+  /** Extra attempts of a read after a connection error, 5xx or transient Graph code (never for writes). */
+  readonly upstreamRetries: number;
+  readonly shutdownTimeoutMs: number;
+  /** Allowed browser origins; undefined = no CORS headers (same-origin only). */
+  readonly corsOrigins: readonly string[] | undefined;
+  readonly maxIdsPerOperation: number;
+  readonly maxRequestBodyBytes: number;
+  /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
+  readonly introspection: boolean;
+  readonly logLevel: string;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +98,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     singleConcurrency: e.GRAPH_SINGLE_CONCURRENCY,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: e.UPSTREAM_CONNECTIONS,
+    upstreamMaxConcurrency: e.UPSTREAM_MAX_CONCURRENCY,
+    upstreamMaxQueue: e.UPSTREAM_MAX_QUEUE,
+    upstreamRetries: e.UPSTREAM_RETRIES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: e.CORS_ORIGINS && Object.freeze([...e.CORS_ORIGINS]),
+    maxIdsPerOperation: e.MAX_IDS_PER_OPERATION,
+    maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    logLevel: e.LOG_LEVEL,
   });
 }
 

@@ -6,6 +6,7 @@ import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/grou
 import type { GraphGroup } from './graph/types.js';
 import type { GroupReader } from './graph/group-reader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
+import { currentTrace } from './request-trace.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
@@ -36,15 +37,17 @@ export interface ContextDependencies {
 export function createContextFactory({ reader, client, defaultAccessToken }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const credentials = credentialsOf(request, defaultAccessToken);
+    // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
+    const trace = currentTrace();
     return {
       groups:
         credentials instanceof GatewayError
           ? refusingLoader(credentials)
-          : createGroupLoader(reader, { token: credentials, signal: request.signal }),
+          : createGroupLoader(reader, { token: credentials, signal: request.signal, trace }),
       groupWriter:
         credentials instanceof GatewayError
           ? refusingWriter(credentials)
-          : new GroupWriter(client, { token: credentials, signal: request.signal }),
+          : new GroupWriter(client, { token: credentials, signal: request.signal, trace }),
       partialErrors: [],
     };
   };

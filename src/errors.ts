@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   BAD_USER_INPUT:
     'The request is invalid: a malformed id or value caught before any upstream call, or a parameter the Graph API refused (100, 131209, 131210, ...).',
   RATE_LIMITED:
-    'The Graph API throttled the call (codes 4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208), whatever its HTTP status.',
+    'The Graph API throttled the call (codes 4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208), whatever its HTTP status; or the gateway itself is at its limit of concurrent upstream calls (UPSTREAM_MAX_CONCURRENCY + UPSTREAM_MAX_QUEUE, retryAfterSeconds 1).',
   UPSTREAM_TIMEOUT: 'The Graph API did not answer within UPSTREAM_TIMEOUT_MS.',
   UPSTREAM_ERROR: 'The Graph API failed (5xx, transient codes 1, 2, 131000, 131016), dropped the connection, or answered with something that is not a Graph response.',
   INTERNAL_SERVER_ERROR: 'A fault in the gateway itself: the message is masked as "Unexpected error." and the details are logged.',

@@ -1,4 +1,4 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Config } from './config.js';
@@ -6,7 +6,10 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { maskGatewayError, useValidationErrorCode } from './plugins/error-masking.js';
+import { maskGatewayError, usePublicErrors, useValidationErrorCode } from './plugins/error-masking.js';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
+import { useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
@@ -28,9 +31,15 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
-  /** Closes the upstream pool. */
-  close(): Promise<void>;
+  client: GraphClient;
+  /** `GET /ready` answers 503 from now on (shutdown has begun). */
+  markNotReady(): void;
+  /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
+  close(options?: { force?: boolean }): Promise<void>;
 }
+
+/** Headers that mark a request as not forgeable by a plain HTML form or `<img>` (CSRF prevention). */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
 /** Builds the gateway: one Graph client and reader for the process, a fresh context per request. */
 export function createGateway({ config, graphApiUrl, logger, graphiql }: GatewayOptions): Gateway {
@@ -40,8 +49,12 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     appSecret: config.appSecret,
     timeoutMs: config.upstreamTimeoutMs,
     connections: config.upstreamConnections,
+    maxConcurrency: config.upstreamMaxConcurrency,
+    maxQueue: config.upstreamMaxQueue,
+    retries: config.upstreamRetries,
   });
   const reader = new GroupReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
+  let ready = true;
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -50,15 +63,34 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     landingPage: false,
     context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken }),
     maskedErrors: { maskError: maskGatewayError },
+    // No CORS_ORIGINS: no CORS headers at all (Yoga's default would reflect any origin).
+    cors: config.corsOrigins
+      ? {
+          origin: [...config.corsOrigins],
+          credentials: false,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['content-type', 'authorization', 'x-request-id', ...CSRF_HEADERS],
+          exposedHeaders: ['x-request-id'],
+          maxAge: 600,
+        }
+      : false,
     // Uploads are parsed by useUploads (graphql-upload-ts), not by Yoga, which buffers whole files.
     multipart: false,
+    // Uploads may hold a 5 MiB picture; every other body is capped far lower by useRequestBodyLimit.
+    maxRequestBodySize: Math.max(config.maxRequestBodyBytes, 6 * 1024 * 1024),
     plugins: [
-      // Refuses multipart (and GET) requests without `x-graphql-yoga-csrf` or `apollo-require-preflight`.
+      // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads(),
+      useRequestLogging({ logger }),
+      useReadinessCheck({ endpoint: '/ready', check: () => ready }),
+      useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
+      useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
       usePartialErrors(),
       useValidationErrorCode(),
+      // Last: every error of every result gets a public code and no field suggestions.
+      usePublicErrors(),
     ],
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
@@ -67,11 +99,21 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       error: (...args) => logger.error({ err: args[0] }, 'unexpected error'),
     },
     // Served from the gateway itself: Yoga's default page loads from a CDN and is blank offline.
+    // Without introspection (production default) GraphiQL could not show the schema: off too.
     renderGraphiQL,
-    graphiql: graphiql
+    graphiql: !config.introspection
+      ? false
+      : graphiql
       ? { title: 'WhatsApp Groups GraphQL', defaultQuery: graphiql.defaultQuery, ...(graphiql.defaultHeaders ? { defaultHeaders: graphiql.defaultHeaders } : {}) }
       : { title: 'WhatsApp Groups GraphQL' },
   });
 
-  return { yoga, close: () => client.close() };
+  return {
+    yoga,
+    client,
+    markNotReady: () => {
+      ready = false;
+    },
+    close: (options) => client.close(options),
+  };
 }

@@ -1,12 +1,11 @@
-import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, type GraphiQLDefaults } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
+import { startServer } from './server.js';
 
 /** Process entry: read config, start the sandbox when no upstream is configured, listen, stop cleanly. */
 async function main(): Promise<void> {
-  const logger = createLogger({ level: process.env.LOG_LEVEL });
   let config: Config;
   try {
     config = loadConfig();
@@ -15,31 +14,41 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+  const logger = createLogger({ level: config.logLevel });
+  // A stray rejection is a bug to log, not a reason to drop every request in flight.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   const sandbox = config.graphApiUrl ? undefined : await startSandbox({ seedDemo: true });
   const graphApiUrl = config.graphApiUrl ?? sandbox!.url;
   const gateway = createGateway({ config, graphApiUrl, logger, ...(sandbox ? { graphiql: graphiqlForSandbox(sandbox) } : {}) });
 
-  const server = createServer(gateway.yoga);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, upstream: sandbox ? 'sandbox' : graphApiUrl, batchMode: config.batchMode }, 'gateway listening');
-  if (sandbox) printSandboxBanner(port, sandbox, logger);
+  const running = await startServer({
+    gateway,
+    logger,
+    port: config.port,
+    host: config.host,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  });
+  logger.info({ port: running.port, upstream: sandbox ? 'sandbox' : graphApiUrl, batchMode: config.batchMode }, 'gateway listening');
+  if (sandbox) printSandboxBanner(running.port, sandbox, logger);
 
+  let signals = 0;
   const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'shutting down');
-    server.close(async () => {
-      await gateway.close();
-      await sandbox?.close();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    // A second signal means "now": skip the wait for requests in flight.
+    if (++signals > 1) process.exit(1);
+    void running
+      .shutdown(signal)
+      .then(() => sandbox?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 function graphiqlForSandbox(sandbox: Sandbox): GraphiQLDefaults {

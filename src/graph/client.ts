@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Pool, FormData, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope } from './errors.js';
+import { DEFAULT_RETRY_POLICY, isRetryable, nextRetryDelay, type RetryPolicy } from './retry.js';
 
 export interface GraphClientOptions {
   /** Origin (and optional path prefix) of the Graph API, e.g. https://graph.facebook.com */
@@ -10,8 +13,15 @@ export interface GraphClientOptions {
   version: string;
   /** With a secret, every call carries appsecret_proof + appsecret_time (notes §5). */
   appSecret?: string | undefined;
+  /** Deadline of one call, every attempt and backoff included (UPSTREAM_TIMEOUT_MS). */
   timeoutMs: number;
   connections: number;
+  /** Calls in flight per process (UPSTREAM_MAX_CONCURRENCY) and how many may wait (UPSTREAM_MAX_QUEUE). */
+  maxConcurrency: number;
+  maxQueue: number;
+  /** Extra attempts for reads (UPSTREAM_RETRIES); backoff settings default to DEFAULT_RETRY_POLICY. */
+  retries: number;
+  retryPolicy?: Partial<Omit<RetryPolicy, 'retries'>>;
 }
 
 /** Who is calling: the caller's token travels in a header, never in a URL. */
@@ -19,6 +29,14 @@ export interface GraphCredentials {
   token: string;
   /** Aborts the upstream call when the GraphQL request goes away. */
   signal?: AbortSignal | undefined;
+  /** The GraphQL request this call serves: its id goes upstream as `x-request-id`, attempts are counted. */
+  trace?: RequestTrace | undefined;
+}
+
+/** Per GraphQL request: the id on its log lines and the Graph HTTP requests it caused. */
+export interface RequestTrace {
+  readonly requestId: string;
+  upstreamCalls: number;
 }
 
 export type GraphBody =
@@ -32,6 +50,11 @@ export interface GraphCall {
   path: string;
   query?: Record<string, string>;
   body?: GraphBody;
+  /**
+   * `read`: safe to repeat (GETs and the read-only batch POST), retried on connection errors, 5xx
+   * and transient Graph codes. `never` (the default): a write, sent exactly once.
+   */
+  retry?: 'read' | 'never';
 }
 
 /**
@@ -42,8 +65,12 @@ export interface GraphCall {
 export class GraphClient {
   private readonly pool: Pool;
   private readonly pathPrefix: string;
+  private readonly limit: ConcurrencyLimit;
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(private readonly options: GraphClientOptions) {
+    this.limit = new ConcurrencyLimit(options.maxConcurrency, options.maxQueue);
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, retries: options.retries };
     const url = new URL(options.baseUrl);
     this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${options.version}`;
     this.pool = new Pool(url.origin, {
@@ -62,26 +89,62 @@ export class GraphClient {
   }
 
   async call<T = unknown>(call: GraphCall, credentials: GraphCredentials): Promise<T> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const deadline = Date.now() + this.options.timeoutMs;
+    const retries = call.retry === 'read' ? this.retryPolicy.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt<T>(call, credentials, deadline);
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || !isRetryable(error) || credentials.signal?.aborted) throw error;
+        const delay = nextRetryDelay(attempt, deadline, { ...this.retryPolicy, retries });
+        if (delay === undefined) throw error;
+        await sleep(delay, undefined, credentials.signal ? { signal: credentials.signal } : {}).catch(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  /** One HTTP request: waits for a slot under the concurrency bound, then asks, within the call's deadline. */
+  private async attempt<T>(call: GraphCall, credentials: GraphCredentials, deadline: number): Promise<T> {
+    const timeout = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     const signal = credentials.signal ? AbortSignal.any([credentials.signal, timeout]) : timeout;
-    const { headers, body } = encodeBody(call.body);
+    let release: (() => void) | undefined;
     try {
+      release = await this.limit.acquire(signal);
+      const { headers, body } = encodeBody(call.body);
+      const trace = credentials.trace;
+      if (trace) trace.upstreamCalls++;
       const response = await this.pool.request({
         method: call.method,
         path: this.pathPrefix + call.path,
         query: { ...call.query, ...this.appSecretProof(credentials.token) },
-        headers: { ...headers, authorization: `Bearer ${credentials.token}`, accept: 'application/json' },
+        headers: {
+          ...headers,
+          authorization: `Bearer ${credentials.token}`,
+          accept: 'application/json',
+          ...(trace ? { 'x-request-id': trace.requestId } : {}),
+        },
         body,
         signal,
       });
       return (await readGraphResponse(response.statusCode, response.headers, response.body)) as T;
     } catch (error) {
       throw toUpstreamError(error, timeout.aborted, this.options.timeoutMs);
+    } finally {
+      release?.();
     }
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
+  /** Calls in flight and waiting (for tests and diagnostics). */
+  get load(): { inFlight: number; queued: number } {
+    return { inFlight: this.limit.inFlight, queued: this.limit.queued };
+  }
+
+  /** Waits for calls in flight to finish; `force` aborts them (shutdown past its deadline). */
+  async close({ force = false }: { force?: boolean } = {}): Promise<void> {
+    if (force) await this.pool.destroy();
+    else await this.pool.close();
   }
 
   private appSecretProof(token: string): Record<string, string> {
@@ -116,7 +179,7 @@ async function readGraphResponse(status: number, headers: IncomingHttpHeaders, b
   const contentType = String(headers['content-type'] ?? '');
   if (text.length === 0) {
     if (status >= 200 && status < 300) return {};
-    throw new UpstreamError('UPSTREAM_ERROR', `The Graph API answered HTTP ${status} with an empty body`);
+    throw new UpstreamError('UPSTREAM_ERROR', `The Graph API answered HTTP ${status} with an empty body`, undefined, undefined, status >= 500);
   }
   let parsed: unknown;
   try {
@@ -125,11 +188,14 @@ async function readGraphResponse(status: number, headers: IncomingHttpHeaders, b
     throw new UpstreamError(
       'UPSTREAM_ERROR',
       `The Graph API answered HTTP ${status} with a body that is not JSON (${contentType || 'no content-type'})`,
+      undefined,
+      undefined,
+      status >= 500,
     );
   }
   if (isGraphErrorEnvelope(parsed)) throw fromGraphEnvelope(parsed, status, retryAfterSeconds(headers));
   if (status < 200 || status >= 300) {
-    throw new UpstreamError('UPSTREAM_ERROR', `The Graph API answered HTTP ${status} without an error envelope`);
+    throw new UpstreamError('UPSTREAM_ERROR', `The Graph API answered HTTP ${status} without an error envelope`, undefined, undefined, status >= 500);
   }
   return parsed;
 }
@@ -173,6 +239,6 @@ function toUpstreamError(error: unknown, timedOut: boolean, timeoutMs: number): 
     return new UpstreamError('UPSTREAM_ERROR', 'The request was cancelled before the Graph API answered');
   }
   const reason = typeof code === 'string' ? code : 'connection failed';
-  // Connection-level failures are worth one more try for reads (see retries in the reader).
+  // Connection-level failures are worth another try for reads (graph/retry.ts).
   return new UpstreamError('UPSTREAM_ERROR', `Could not reach the Graph API (${reason})`, undefined, undefined, true);
 }

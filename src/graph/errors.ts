@@ -20,7 +20,10 @@ export class UpstreamError extends GatewayError {
     readonly graph?: GraphErrorDetails,
     /** Seconds until the Graph API says access is regained (usage headers), for RATE_LIMITED. */
     readonly retryAfterSeconds?: number,
-    /** Graph's own hint that the same call may succeed if repeated (`is_transient`, codes 1 and 2). */
+    /**
+     * The same call may succeed if repeated: Graph's own hint (`is_transient`, codes 1, 2, 131000,
+     * 131016), any 5xx answer, or a connection that failed. Reads retry on it (graph/retry.ts).
+     */
     readonly transient = false,
   ) {
     super(code, message);
@@ -78,7 +81,7 @@ export function fromGraphEnvelope(envelope: GraphEnvelope, status: number, retry
     message,
     { code, subcode, type: asString(e.type), fbtraceId: asString(e.fbtrace_id) },
     gatewayCode === 'RATE_LIMITED' ? retryAfterSeconds : undefined,
-    e.is_transient === true || (code !== undefined && TRANSIENT.has(code)),
+    gatewayCode === 'UPSTREAM_ERROR' && (e.is_transient === true || (code !== undefined && TRANSIENT.has(code)) || status >= 500),
   );
 }
 

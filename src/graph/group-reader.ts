@@ -85,22 +85,24 @@ export class GroupReader {
       relative_url: `${this.client.version}/${encodeURIComponent(id)}${query ? `?${query}` : ''}`,
     }));
     const answer = await this.client.call<unknown>(
-      { method: 'POST', path: '/', body: { form: { batch: JSON.stringify(batch), include_headers: 'false' } } },
+      // A batch of GETs reads only: as safe to repeat as a GET.
+      { method: 'POST', path: '/', body: { form: { batch: JSON.stringify(batch), include_headers: 'false' } }, retry: 'read' },
       credentials,
     );
+    // Not a refusal of the mechanism (that is a 4xx envelope): a broken answer, like an empty 204.
     if (!Array.isArray(answer) || answer.length !== ids.length) {
-      throw new UpstreamError('BAD_USER_INPUT', 'The Graph API did not answer the batch request with one result per operation');
+      throw new UpstreamError('UPSTREAM_ERROR', 'The Graph API did not answer the batch request with one result per operation');
     }
     return new Map(ids.map((id, i) => [id, batchItemResult(answer[i] as BatchItem | null, id)]));
   }
 
   /** `GET /{v}/?ids=a,b&fields=…`: one request, an object keyed by id (notes §5). */
   private async readIds(ids: string[], fields: readonly string[], credentials: GraphCredentials) {
-    const answer = await this.client.call<Record<string, GraphGroup | undefined>>(
-      { method: 'GET', path: '/', query: { ids: ids.join(','), ...(fields.length ? { fields: fields.join(',') } : {}) } },
+    const answer = await this.client.call<Record<string, unknown>>(
+      { method: 'GET', path: '/', query: { ids: ids.join(','), ...(fields.length ? { fields: fields.join(',') } : {}) }, retry: 'read' },
       credentials,
     );
-    return new Map(ids.map((id): [string, GroupResult] => [id, answer[id] ?? missing(id)]));
+    return new Map(ids.map((id): [string, GroupResult] => [id, isGroup(answer[id]) ? answer[id] : missing(id)]));
   }
 
   /** One `GET /{v}/{id}` per id, at most `singleConcurrency` at a time. */
@@ -119,10 +121,13 @@ export class GroupReader {
   private async readOne(id: string, fields: readonly string[], credentials: GraphCredentials): Promise<GroupResult> {
     try {
       const query = fields.length ? { fields: fields.join(',') } : undefined;
-      return await this.client.call<GraphGroup>(
-        { method: 'GET', path: `/${encodeURIComponent(id)}`, ...(query ? { query } : {}) },
+      const answer = await this.client.call<unknown>(
+        { method: 'GET', path: `/${encodeURIComponent(id)}`, ...(query ? { query } : {}), retry: 'read' },
         credentials,
       );
+      // An empty 2xx (a 204, say) is not a group: say so rather than resolve every field to null.
+      if (!isGroup(answer)) return new UpstreamError('UPSTREAM_ERROR', `The Graph API answered group ${id} without a group object`);
+      return answer;
     } catch (error) {
       if (error instanceof UpstreamError) return error;
       throw error;
@@ -144,10 +149,14 @@ function batchItemResult(item: BatchItem | null | undefined, id: string): GroupR
     return new UpstreamError('UPSTREAM_ERROR', `The Graph API answered group ${id} in the batch with a body that is not JSON`);
   }
   if (isGraphErrorEnvelope(body)) return fromGraphEnvelope(body, item.code);
-  if (item.code < 200 || item.code >= 300 || typeof body !== 'object' || body === null) {
+  if (item.code < 200 || item.code >= 300 || !isGroup(body)) {
     return new UpstreamError('UPSTREAM_ERROR', `The Graph API answered group ${id} in the batch with HTTP ${item.code}`);
   }
   return body as GraphGroup;
+}
+
+function isGroup(value: unknown): value is GraphGroup {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
 }
 
 function missing(id: string): UpstreamError {

@@ -8,7 +8,7 @@ declare module 'graphql' {
     code?: ErrorCode | string;
     /** The Graph API error envelope's fields, where the upstream sent one. */
     graphApi?: GraphErrorDetails;
-    /** For RATE_LIMITED: seconds until the Graph API says access is regained. */
+    /** For RATE_LIMITED: seconds until the Graph API (or the gateway's own limit) lets the caller in again. */
     retryAfterSeconds?: number;
     /** For an update applied in part: the parts that changed, and those that did not. */
     updatedFields?: readonly string[];
@@ -17,11 +17,12 @@ declare module 'graphql' {
 }
 
 /**
- * Yoga's `maskedErrors.maskError`: the one place where errors become what clients see.
+ * Yoga's `maskedErrors.maskError`: the one place where thrown errors become what clients see.
  * - GatewayError (incl. UpstreamError) → its message, `extensions.code`, `extensions.graphApi`.
- * - GraphQL's own errors (syntax, validation, variable coercion, HTTP-level) keep their message
- *   and get a code from our table: BAD_USER_INPUT unless their HTTP status says otherwise (Yoga's
- *   GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED become BAD_USER_INPUT too).
+ * - GraphQL's own errors (syntax, validation, variable coercion, HTTP-level, CSRF, body size) keep
+ *   their message, minus any "Did you mean …?" suggestion, and get a code from our table:
+ *   BAD_USER_INPUT unless their HTTP status says otherwise (Yoga's GRAPHQL_PARSE_FAILED,
+ *   GRAPHQL_VALIDATION_FAILED and REQUEST_ENTITY_TOO_LARGE become BAD_USER_INPUT too).
  * - Anything else is a bug: masked as "Unexpected error." (INTERNAL_SERVER_ERROR), never a stack.
  */
 export function maskGatewayError(error: unknown, message: string): Error {
@@ -30,14 +31,48 @@ export function maskGatewayError(error: unknown, message: string): Error {
     return createGraphQLError(original.message, { ...locationOf(error), extensions: extensionsOf(original) });
   }
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
-    if (typeof error.extensions.code === 'string' && error.extensions.code in ERROR_CODES) return error;
-    return createGraphQLError(error.message, {
-      ...locationOf(error),
-      originalError: error.originalError ?? undefined,
-      extensions: { ...error.extensions, code: codeForHttpStatus(error) },
-    });
+    return publicGraphQLError(error);
   }
   return yogaMaskError(error, message, false);
+}
+
+/**
+ * Validation errors (graphql-armor's included) are returned by Yoga without passing `maskError`:
+ * this gives every error of every result the same treatment just before it is sent.
+ */
+export function usePublicErrors(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(publicResult));
+      else if (!isAsyncIterable(result)) setResult(publicResult(result));
+    },
+  };
+}
+
+function publicResult<T extends { errors?: readonly GraphQLError[] }>(result: T): T {
+  if (!result.errors?.length) return result;
+  return { ...result, errors: result.errors.map((error) => (error instanceof GraphQLError ? publicGraphQLError(error) : error)) };
+}
+
+/** Keeps a GraphQL error's message and location; ensures a public code; strips suggestions. */
+function publicGraphQLError(error: GraphQLError): GraphQLError {
+  const code = error.extensions.code;
+  const message = withoutSuggestions(error.message);
+  if (typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) && message === error.message) return error;
+  return createGraphQLError(message, {
+    ...locationOf(error),
+    originalError: error.originalError ?? undefined,
+    extensions: { ...error.extensions, code: typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) ? code : codeForHttpStatus(error) },
+  });
+}
+
+/**
+ * graphql-js suggests names ("Did you mean \"subject\"?", "Did you mean the enum value …?") in
+ * validation and in variable coercion messages: that lists schema members to a caller who may not
+ * introspect. graphql-armor's blocker covers validation only (library notes §9).
+ */
+function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '');
 }
 
 function extensionsOf(error: GatewayError): GraphQLError['extensions'] {
@@ -62,6 +97,10 @@ function codeForHttpStatus(error: GraphQLError): ErrorCode {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   return 'BAD_USER_INPUT';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 /**

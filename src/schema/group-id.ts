@@ -4,8 +4,11 @@ import { GatewayError } from '../errors.js';
 export const MAX_GROUP_ID_LENGTH = 256;
 
 /**
- * Rejects ids that cannot be a Graph node id before they reach a URL: path and query syntax
- * (`/ ? & # %`), whitespace and control characters, `.`/`..`, empty, or absurdly long.
+ * Rejects ids that cannot be a Graph node id before they reach a URL or an `ids=` list. Graph group
+ * ids are Meta-escaped base64 (`Y2FwaV9ncm91cDox…ZD`, API notes §6) and other node ids are digits,
+ * so anything beyond letters, digits and `_ - = +` is refused: path and query syntax (`/ ? & # %`),
+ * the comma that separates `ids=a,b`, whitespace, control and other non-ASCII characters, `.`/`..`,
+ * empty, or absurdly long.
  */
 export function assertGroupId(id: string): string {
   const problem = groupIdProblem(id);
@@ -17,9 +20,8 @@ function groupIdProblem(id: string): string | undefined {
   if (id.length === 0) return 'it is empty';
   if (id.length > MAX_GROUP_ID_LENGTH) return `it is ${id.length} characters long; group ids have at most ${MAX_GROUP_ID_LENGTH}`;
   if (id === '.' || id === '..') return 'it is a path segment, not an id';
-  // eslint-disable-next-line no-control-regex
-  if (/[/?&#%\\\s\u0000-\u001f\u007f]/u.test(id)) {
-    return 'it contains a character that cannot appear in a Graph id (/ ? & # % \\, whitespace or control characters)';
+  if (!/^[A-Za-z0-9_=+-]+$/.test(id)) {
+    return 'it contains a character that cannot appear in a Graph id (only letters, digits and _ - = + can)';
   }
   return undefined;
 }

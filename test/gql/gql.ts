@@ -18,12 +18,20 @@ type Documents = {
     "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": typeof types.GroupSubjectDocument,
     "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": typeof types.GroupEverythingDocument,
     "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": typeof types.GroupWithFragmentsDocument,
+    "\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n": typeof types.DeleteGroupDocument,
+    "\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n": typeof types.UpdateGroupDocument,
+    "\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n": typeof types.UpdateGroupNoReadDocument,
+    "\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n": typeof types.UpdatePictureDocument,
 };
 const documents: Documents = {
     "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n": types.GroupByIdDocument,
     "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": types.GroupSubjectDocument,
     "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": types.GroupEverythingDocument,
     "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": types.GroupWithFragmentsDocument,
+    "\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n": types.DeleteGroupDocument,
+    "\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n": types.UpdateGroupDocument,
+    "\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n": types.UpdateGroupNoReadDocument,
+    "\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n": types.UpdatePictureDocument,
 };
 
 /**
@@ -56,6 +64,22 @@ export function graphql(source: "\n  query GroupEverything($id: ID!) {\n    grou
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n"): (typeof documents)["\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n"): (typeof documents)["\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n"): (typeof documents)["\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n"): (typeof documents)["\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n"): (typeof documents)["\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

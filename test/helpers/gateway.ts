@@ -4,7 +4,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 export interface GraphQLResponse<TData> {
@@ -36,12 +36,12 @@ export const TEST_TOKEN = 'test-token-sees-all-groups';
  * read what went upstream from the sandbox's request log.
  */
 export async function startGateway(
-  options: { env?: Record<string, string>; sandbox?: SandboxOptions } = {},
+  options: { env?: Record<string, string>; sandbox?: SandboxOptions; logger?: Logger } = {},
 ): Promise<TestGateway> {
   const sandbox = await startSandbox({ seedDemo: true, ...options.sandbox });
   sandbox.tokens.addToken(TEST_TOKEN, { groups: '*' });
   const config = loadConfig({ NODE_ENV: 'test', GRAPH_API_URL: sandbox.url, ...options.env });
-  const gateway = createGateway({ config, graphApiUrl: sandbox.url, logger: createLogger({ level: 'silent' }) });
+  const gateway = createGateway({ config, graphApiUrl: sandbox.url, logger: options.logger ?? createLogger({ level: 'silent' }) });
   const server: Server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -1,0 +1,135 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import {
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  getOperationAST,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import { createGraphQLError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+
+export interface OperationLimitsPluginOptions {
+  /** Group ids one operation may look up (MAX_IDS_PER_OPERATION). */
+  maxIds?: number;
+  /** GRAPHQL_INTROSPECTION: false refuses `__schema`/`__type` (`__typename` stays). */
+  introspection?: boolean;
+}
+
+/**
+ * Refuses operations that are too big for this gateway before anything runs:
+ * - graphql-armor (configured explicitly; its defaults refuse our own 120-alias batching case):
+ *   tokens while parsing, then aliases, depth, directives and cost while validating, and field
+ *   suggestions blocked in validation messages;
+ * - a cap on group ids per operation: root query fields with an `id` argument, root mutation
+ *   fields, and `_entities` representations (variables included), checked before execution, so no
+ *   upstream call is made;
+ * - introspection, when switched off.
+ * Every refusal is a GraphQL error that the masking hook gives `BAD_USER_INPUT`.
+ */
+export function useOperationLimits({ maxIds = 200, introspection = true }: OperationLimitsPluginOptions = {}): Plugin {
+  // Each lookup is about `a1: group(id: "…") { id subject … }`: ~10 tokens and 1 alias of its own plus
+  // its selection. Derived from the id cap so the cap, not the parser, is what a big batch meets.
+  const armor = EnvelopArmorPlugin<YogaInitialContext>({
+    maxTokens: { n: Math.max(10_000, maxIds * 50) },
+    maxAliases: { n: maxIds + 50 },
+    maxDepth: { n: 8, ignoreIntrospection: true },
+    maxDirectives: { n: 50 },
+    costLimit: { maxCost: Math.max(10_000, maxIds * 60), ignoreIntrospection: true },
+    blockFieldSuggestion: { mask: '' },
+  });
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(armor);
+      if (!introspection) {
+        addPlugin({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
+      }
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      const root = operation && args.schema.getRootType(operation.operation);
+      if (!operation || !root) return;
+      const counter = new LookupCounter(root, fragmentsOf(args.document), args.variableValues ?? {});
+      const ids = counter.count(operation.selectionSet);
+      if (ids > maxIds) {
+        setResultAndStopExecution({
+          errors: [
+            createGraphQLError(
+              `The operation looks up ${ids} groups; at most ${maxIds} are allowed per operation (MAX_IDS_PER_OPERATION)`,
+              { extensions: { code: 'BAD_USER_INPUT' } },
+            ),
+          ],
+        });
+      }
+    },
+  };
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+/**
+ * Root query fields that take an `id` and root mutation fields count one each, `_entities` counts
+ * its representations. Fragments
+ * are followed, each counted once and memoized: a fragment spread twice in each of 30 nested
+ * fragments must not cost 2^30 steps (validation has already refused cycles).
+ */
+class LookupCounter {
+  private readonly fragmentCounts = new Map<string, number>();
+
+  constructor(
+    private readonly root: GraphQLObjectType,
+    private readonly fragments: Map<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
+  ) {}
+
+  count(selectionSet: SelectionSetNode): number {
+    let count = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) count += this.fieldCount(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) count += this.count(selection.selectionSet);
+      else count += this.fragmentCount(selection.name.value);
+    }
+    return count;
+  }
+
+  private fieldCount(field: FieldNode): number {
+    const name = field.name.value;
+    if (name === '_entities') {
+      const representations = field.arguments?.find((arg) => arg.name.value === 'representations')?.value;
+      return representations ? listLength(representations, this.variables) : 0;
+    }
+    // Every mutation writes (at least) one group; a query field reads one when it takes an `id`.
+    if (name.startsWith('__')) return 0;
+    if (this.root.name === 'Mutation') return 1;
+    return this.root.getFields()[name]?.args.some((arg) => arg.name === 'id') ? 1 : 0;
+  }
+
+  private fragmentCount(name: string): number {
+    let count = this.fragmentCounts.get(name);
+    if (count === undefined) {
+      const fragment = this.fragments.get(name);
+      this.fragmentCounts.set(name, 0);
+      count = fragment ? this.count(fragment.selectionSet) : 0;
+      this.fragmentCounts.set(name, count);
+    }
+    return count;
+  }
+}
+
+function listLength(value: ValueNode, variables: Record<string, unknown>): number {
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const list = variables[value.name.value];
+    return Array.isArray(list) ? list.length : 1;
+  }
+  return 1;
+}

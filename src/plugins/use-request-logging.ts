@@ -1,0 +1,78 @@
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import { createRequestTrace, requestTraces, type RequestTrace } from '../request-trace.js';
+
+export interface RequestLoggingPluginOptions {
+  logger: Logger;
+}
+
+/** What one GraphQL request's log line says, filled in as the request goes. */
+interface RequestRecord {
+  trace: RequestTrace;
+  startedAt: number;
+  operationName?: string | undefined;
+  operationType?: string | undefined;
+  errorCodes: string[];
+}
+
+/**
+ * One JSON log line per GraphQL request: request id, operation name and type, HTTP status,
+ * duration, Graph calls made and the error codes returned. Never the query text (it holds
+ * literals), variables or headers.
+ *
+ * The request id is the caller's `x-request-id` when sane, else a UUID; it is returned as
+ * `x-request-id`, sent upstream on every Graph call, and put on every log line written while the
+ * request is served (an AsyncLocalStorage entered around the whole request, read by the logger's
+ * mixin). Health, readiness and GraphiQL page loads are not logged.
+ */
+export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plugin {
+  const records = new WeakMap<Request, RequestRecord>();
+  return {
+    instrumentation: {
+      request({ request }, wrapped) {
+        const trace = createRequestTrace(request.headers.get('x-request-id'));
+        records.set(request, { trace, startedAt: performance.now(), errorCodes: [] });
+        return requestTraces.run(trace, wrapped);
+      },
+    },
+    onParams({ request, params }) {
+      const record = records.get(request);
+      if (record && params.operationName) record.operationName = params.operationName;
+    },
+    onExecute({ args }) {
+      const record = args.contextValue?.request ? records.get(args.contextValue.request as Request) : undefined;
+      if (!record) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      record.operationType = operation?.operation;
+      record.operationName ??= operation?.name?.value;
+    },
+    onResultProcess({ request, result }) {
+      const record = records.get(request);
+      if (!record) return;
+      for (const single of Array.isArray(result) ? result : [result]) {
+        if (!single || typeof single !== 'object' || !('errors' in single)) continue;
+        for (const error of single.errors ?? []) record.errorCodes.push(String(error.extensions?.code ?? 'UNKNOWN'));
+      }
+      record.operationType ??= 'unknown';
+    },
+    onResponse({ request, response }) {
+      const record = records.get(request);
+      if (!record) return;
+      response.headers.set('x-request-id', record.trace.requestId);
+      // Only requests that reached GraphQL handling (not /health, /ready or the GraphiQL page).
+      if (record.operationType === undefined) return;
+      logger.info(
+        {
+          operationName: record.operationName ?? null,
+          operationType: record.operationType,
+          status: response.status,
+          durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
+          upstreamCalls: record.trace.upstreamCalls,
+          ...(record.errorCodes.length ? { errorCodes: [...new Set(record.errorCodes)] } : {}),
+        },
+        'graphql request',
+      );
+    },
+  };
+}

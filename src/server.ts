@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from './gateway.js';
+import type { Logger } from './logger.js';
+import { requestTraces } from './request-trace.js';
+
+export interface ServerOptions {
+  gateway: Gateway;
+  logger: Logger;
+  port: number;
+  host: string;
+  /** SHUTDOWN_TIMEOUT_MS: how long requests in flight may take to finish once shutdown begins. */
+  shutdownTimeoutMs: number;
+}
+
+export interface GatewayServer {
+  server: Server;
+  port: number;
+  /**
+   * Graceful stop: `/ready` answers 503, no new connections are accepted, requests in flight finish
+   * (connections cut after `shutdownTimeoutMs`), then the upstream pool closes. Resolves with
+   * whether everything finished in time; calling it again returns the same promise.
+   */
+  shutdown(reason: string): Promise<{ graceful: boolean }>;
+}
+
+/** Listens with the gateway and owns its graceful shutdown. */
+export async function startServer({ gateway, logger, port, host, shutdownTimeoutMs }: ServerOptions): Promise<GatewayServer> {
+  const server = createServer(gateway.yoga);
+  // Above common load-balancer idle timeouts (60 s), and headersTimeout above keepAliveTimeout.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  let inFlight = 0;
+  let shuttingDown = false;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    if (shuttingDown) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight--;
+      // Node 20: a response that was in flight when close() was called keeps its socket alive until
+      // keepAliveTimeout, and close() waits for it (library notes §9): let it go as soon as it is idle.
+      if (shuttingDown) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  let stopping: Promise<{ graceful: boolean }> | undefined;
+  const shutdown = (reason: string) =>
+    // Outside any request's AsyncLocalStorage: shutdown lines must not carry the last request's id.
+    (stopping ??= requestTraces.exit(async () => {
+      shuttingDown = true;
+      gateway.markNotReady();
+      logger.info({ reason, inFlight, timeoutMs: shutdownTimeoutMs }, 'shutting down: not ready, finishing requests in flight');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), shutdownTimeoutMs);
+      });
+      const graceful = (await Promise.race([closed, timedOut])) !== 'timeout';
+      clearTimeout(timer);
+      if (!graceful) {
+        logger.warn({ inFlight }, `requests still in flight after ${shutdownTimeoutMs} ms: closing their connections`);
+        server.closeAllConnections();
+        await closed;
+      }
+      await gateway.close({ force: !graceful });
+      await gateway.yoga.dispose();
+      logger.info({ graceful }, 'gateway stopped');
+      return { graceful };
+    }));
+
+  return { server, port: (server.address() as AddressInfo).port, shutdown };
+}
