@@ -4,7 +4,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 const TOKEN = 'mutations-delete-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-const DeleteGroup = `
+const DeleteGroup = /* GraphQL */ `
   mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }
 `;
 

@@ -4,12 +4,12 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 const TOKEN = 'mutations-text-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-const UpdateGroup = `
+const UpdateGroup = /* GraphQL */ `
   mutation UpdateGroup($input: UpdateGroupInput!) {
     updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }
   }
 `;
-const UpdateGroupNoRead = `
+const UpdateGroupNoRead = /* GraphQL */ `
   mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }
 `;
 

@@ -7,7 +7,7 @@ import { makeJpeg } from '../sandbox/jpeg.js';
 const TOKEN = 'mutations-upload-token';
 const MiB = 1024 * 1024;
 
-const UpdatePicture = `
+const UpdatePicture = /* GraphQL */ `
   mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }
 `;
 
