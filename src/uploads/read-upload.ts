@@ -10,7 +10,7 @@ export interface ReadUploadOptions {
 
 /**
  * Reads one uploaded file into memory, counting while it streams: past `maxBytes` it stops reading
- * and refuses the upload. Every way an upload can fail here is the caller's doing: BAD_USER_INPUT.
+ * and refuses the upload. Refusals (too large, missing, interrupted) are BAD_USER_INPUT.
  *
  * Two passes over graphql-upload-ts's temp-file spool (each `createReadStream()` starts from the
  * beginning): the first only counts, keeping nothing, and the second copies into one buffer of
