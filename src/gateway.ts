@@ -6,7 +6,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { maskGatewayError, usePublicErrors, useValidationErrorCode } from './plugins/error-masking.js';
+import { isExpectedError, maskGatewayError, usePublicErrors, useValidationErrorCode } from './plugins/error-masking.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
@@ -96,7 +96,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
       info: (...args) => logger.info({ yoga: args }, 'yoga'),
       warn: (...args) => logger.warn({ yoga: args }, 'yoga'),
-      error: (...args) => logger.error({ err: args[0] }, 'unexpected error'),
+      error: (...args) =>
+        isExpectedError(args[0]) ? logger.debug({ err: args[0] }, 'client error') : logger.error({ err: args[0] }, 'unexpected error'),
     },
     // Served from the gateway itself: Yoga's default page loads from a CDN and is blank offline.
     // Without introspection (production default) GraphiQL could not show the schema: off too.

@@ -117,3 +117,15 @@ export function useValidationErrorCode(): Plugin {
     },
   };
 }
+
+/**
+ * Yoga logs every error that masking rewrote at level error. Errors the gateway meant to show its
+ * caller (a GatewayError, GraphQL's own syntax/validation errors) are not faults: the operation's
+ * log line already carries their codes. Everything else is.
+ */
+export function isExpectedError(error: unknown): boolean {
+  if (error instanceof GatewayError) return true;
+  if (!(error instanceof GraphQLError)) return false;
+  const original = error.originalError;
+  return !original || original instanceof GatewayError || original instanceof GraphQLError;
+}

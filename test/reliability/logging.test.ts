@@ -142,3 +142,14 @@ describe('token hygiene', () => {
     }
   });
 });
+
+describe('log levels', () => {
+  it('errors the caller caused (bad id, unknown group, syntax) are not logged as faults of the gateway', async () => {
+    const before = logs.lines.length;
+    await post({ query: '{ a: group(id: "x/y") { id } b: group(id: "Y2FwaV9ncm91cDpnb25l") { id } }' });
+    await post({ query: '{ group(id: "1") {' });
+    const added = logs.lines.slice(before);
+    expect(added.filter((l) => l.msg === 'graphql request')).toHaveLength(2);
+    expect(added.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+});
