@@ -1,0 +1,103 @@
+/**
+ * ADMIN API — not a Graph route; it exists only on this emulator. Lets separate
+ * processes (benchmark, load test) drive what tests do in-process: read the request log,
+ * inject faults, seed groups and tokens. No auth: the sandbox listens on loopback.
+ * Errors are `{"sandboxError": "…"}`, deliberately unlike Graph envelopes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { readCapped } from './body.js';
+import { faultSchema, randomFaultsSchema, type FaultInjector } from './faults.js';
+import { jsonReply, sendReply, type Reply } from './reply.js';
+import type { RequestLog } from './request-log.js';
+import type { GroupStore } from './store.js';
+import type { TokenRegistry } from './tokens.js';
+
+export const ADMIN_PREFIX = '/__sandbox/';
+
+export interface AdminDeps {
+  store: GroupStore;
+  tokens: TokenRegistry;
+  log: RequestLog;
+  faults: FaultInjector;
+}
+
+const participantSchema = z.object({
+  waId: z.string().regex(/^\d+$/).optional(),
+  userId: z.string().optional(),
+  username: z.string().optional(),
+});
+
+const seedSchema = z.object({
+  id: z.string().min(1).optional(),
+  subject: z.string().optional(),
+  description: z.string().optional(),
+  participants: z.union([z.number().int().min(0), z.array(participantSchema)]).optional(),
+  joinApprovalMode: z.enum(['approval_required', 'auto_approve']).optional(),
+  suspended: z.boolean().optional(),
+  creationTimestamp: z.number().int().optional(),
+});
+
+const tokenSchema = z.object({
+  token: z.string().min(1),
+  groups: z.union([z.literal('*'), z.array(z.string())]),
+});
+
+type Route = (deps: AdminDeps, body: unknown) => Reply;
+
+const ROUTES: Record<string, Route> = {
+  'GET requests': (d) => jsonReply(200, d.log.entries),
+  'DELETE requests': (d) => (d.log.clear(), noContent()),
+  'POST faults': (d, body) => (d.faults.inject(parse(faultSchema, body)), jsonReply(201, { pending: d.faults.pending })),
+  'POST faults/random': (d, body) => (d.faults.setRandom(parse(randomFaultsSchema, body ?? null)), jsonReply(200, { rate: d.faults.randomRate })),
+  'DELETE faults': (d) => (d.faults.clear(), noContent()),
+  'GET groups': (d) => jsonReply(200, d.store.list()),
+  'POST groups': (d, body) => jsonReply(201, d.store.seedGroup(parse(seedSchema, body ?? {}))),
+  'POST tokens': (d, body) => {
+    const { token, groups } = parse(tokenSchema, body);
+    d.tokens.addToken(token, { groups });
+    return jsonReply(201, { token, groups });
+  },
+  'GET state': (d) =>
+    jsonReply(200, {
+      groups: d.store.size,
+      tokens: d.tokens.size,
+      requests: d.log.entries.length,
+      pendingFaults: d.faults.pending,
+      randomFaultRate: d.faults.randomRate,
+    }),
+};
+
+export async function handleAdminRequest(deps: AdminDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const key = `${(req.method ?? 'GET').toUpperCase()} ${url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '')}`;
+  const route = ROUTES[key];
+  const raw = await readCapped(req);
+  if (!route) return void sendReply(res, adminError(404, `no admin route ${key}`));
+  if (raw.problem) return void sendReply(res, adminError(413, 'body too large'));
+  let body: unknown;
+  try {
+    body = raw.buffer.length === 0 ? undefined : JSON.parse(raw.buffer.toString('utf8'));
+  } catch {
+    return void sendReply(res, adminError(400, 'body is not JSON'));
+  }
+  try {
+    sendReply(res, route(deps, body));
+  } catch (error) {
+    // Validation failures (zod, or the store's RangeErrors) are the caller's mistake.
+    sendReply(res, adminError(400, error instanceof Error ? error.message : String(error)));
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new TypeError(z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+function noContent(): Reply {
+  return { status: 204, headers: {}, body: undefined };
+}
+
+function adminError(status: number, message: string): Reply {
+  return jsonReply(status, { sandboxError: message });
+}

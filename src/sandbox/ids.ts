@@ -1,0 +1,49 @@
+/**
+ * Meta-style identifiers (shared/whatsapp-groups-api.md §6 and §4.1).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { randomDigits, type Random } from './random.js';
+
+/**
+ * Meta's escaping of base64 inside ids: `Z` → `ZA`, `=` → `ZD` (§6, derived from the
+ * documented examples, which decode to `capi_group:<phone>:<jid>`).
+ */
+export function metaEscapeBase64(base64: string): string {
+  return base64.replace(/[Z=]/g, (c) => (c === 'Z' ? 'ZA' : 'ZD'));
+}
+
+export function metaUnescapeBase64(escaped: string): string {
+  return escaped.replace(/Z[AD]/g, (s) => (s === 'ZA' ? 'Z' : '='));
+}
+
+/** A group id as Meta prints it: base64 of `capi_group:<business phone>:<120363… JID>`. */
+export function encodeGroupId(businessPhone: string, jid: string): string {
+  return metaEscapeBase64(Buffer.from(`capi_group:${businessPhone}:${jid}`).toString('base64'));
+}
+
+export function decodeGroupId(id: string): { businessPhone: string; jid: string } | undefined {
+  const text = Buffer.from(metaUnescapeBase64(id), 'base64').toString('utf8');
+  const match = /^capi_group:(\d+):(\d+)$/.exec(text);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { businessPhone: match[1], jid: match[2] };
+}
+
+/** WhatsApp group JIDs look like `120363xxxxxxxxxxxx@g.us`; we keep the number part. */
+export function randomGroupJid(random: Random): string {
+  return `120363${randomDigits(random, 12)}`;
+}
+
+/** `fbtrace_id`s look like `Az8or2yhqkZfEZ-_4Qn_Bam` (§4.1): 23 base64url characters. */
+export function newFbtraceId(): string {
+  return randomBytes(18).toString('base64url').slice(0, 23);
+}
+
+/** `request_id`s look like `784D93D0C468593037EA0B1ECA245D9C` (§6): 32 upper-case hex. */
+export function newRequestId(): string {
+  return randomBytes(16).toString('hex').toUpperCase();
+}
+
+/** What the request log keeps instead of a token: never the token itself. */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 8);
+}

@@ -1,0 +1,72 @@
+/**
+ * The sandbox: a faithful emulator of Meta's Graph API for the WhatsApp Groups endpoints
+ * (group read, `?ids=` reads, batches, settings update incl. profile picture, delete).
+ * It is a product, not a test double: `npm start` runs it in-process, seeded with demo
+ * groups, when no upstream is configured, and it backs the gateway's integration, fault
+ * and load tests and its benchmark over real HTTP.
+ *
+ * Every behaviour traces to shared/whatsapp-groups-api.md (cited as §n) or is marked
+ * `ASSUMPTION` where the notes are silent or UNCERTAIN. It shares no code with the
+ * gateway (src/graph, src/schema…), so the two cannot hide each other's bugs.
+ */
+import { seedDemoData } from './demo-data.js';
+import { FaultInjector } from './faults.js';
+import { resolveOptions, type SandboxOptions } from './options.js';
+import { RequestLog, type RecordedRequest } from './request-log.js';
+import { listen } from './server.js';
+import { GroupStore } from './store.js';
+import { TokenRegistry } from './tokens.js';
+import { UsageMeter } from './usage-headers.js';
+
+export interface Sandbox {
+  /** e.g. `http://127.0.0.1:43123`: no trailing slash, no version. */
+  url: string;
+  /** Stops listening and drops every connection (keep-alive and hung ones too). */
+  close(): Promise<void>;
+  demoToken: string | undefined;
+  demoGroupIds: string[];
+  groups: GroupStore;
+  tokens: TokenRegistry;
+  /** The request log, append-only, in arrival order. */
+  requests: RecordedRequest[];
+  clearRequests(): void;
+  faults: FaultInjector;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const config = resolveOptions(options);
+  const store = new GroupStore();
+  const tokens = new TokenRegistry();
+  const log = new RequestLog();
+  const faults = new FaultInjector();
+  const demo = config.seedDemo ? seedDemoData(store, tokens) : undefined;
+
+  const server = await listen(
+    { ctx: { config, store, tokens }, log, faults, usage: new UsageMeter(), store, tokens },
+    config.host,
+    config.port,
+  );
+  config.logger?.info({ url: server.url, demoGroups: demo?.groupIds.length ?? 0 }, 'sandbox listening');
+
+  return {
+    url: server.url,
+    close: () => server.close(),
+    demoToken: demo?.token,
+    demoGroupIds: demo?.groupIds ?? [],
+    groups: store,
+    tokens,
+    requests: log.entries,
+    clearRequests: () => log.clear(),
+    faults,
+  };
+}
+
+export type { SandboxLogger, SandboxOptions } from './options.js';
+export type { RecordedRequest } from './request-log.js';
+export type { Fault, FaultKind, RandomFaults } from './faults.js';
+export type { GroupStore, StoredGroup, SeedGroupInput, PictureInfo, JoinApprovalMode, GroupPatch } from './store.js';
+export type { Participant } from './participants.js';
+export type { TokenRegistry, TokenGrant } from './tokens.js';
+export type { FaultInjector } from './faults.js';
+export type { RequestKind } from './graph-path.js';
+export { encodeGroupId, decodeGroupId } from './ids.js';

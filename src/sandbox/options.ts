@@ -1,0 +1,76 @@
+/**
+ * startSandbox() options: validated once, all problems reported together, then frozen.
+ */
+import { z } from 'zod';
+
+export interface SandboxLogger {
+  info(obj: object, msg?: string): void;
+}
+
+export interface SandboxOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Accepted version prefixes such as 'v23.0'; default any `v<digits>.0`. */
+  versions?: string[];
+  /** When set, every Graph request must carry a valid appsecret_proof (§5). */
+  appSecret?: string;
+  /** Fixed latency added to every Graph response. */
+  latencyMs?: number;
+  /** Seed demo groups and a demo token. Default false. */
+  seedDemo?: boolean;
+  /** Which error an unknown or invisible group gives (§4.2 vs §4.3). Default '131041'. */
+  unknownGroupError?: '131041' | '100/33';
+  /** Whether the emulated Meta serves `?ids=` reads and batches. Default both true. */
+  mechanisms?: { batch?: boolean; ids?: boolean };
+  /** DELETE /{group-id} answer (§1.5 UNCERTAIN). Default 'success'. */
+  deleteResponse?: 'success' | 'request_id';
+  /** POST /{group-id} answer (§1.4 UNCERTAIN). Default 'success'. */
+  updateResponse?: 'success' | 'request_id';
+  /** Gets one line per Graph request. Tokens are never logged. */
+  logger?: SandboxLogger;
+}
+
+export interface SandboxConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly versions: readonly string[] | undefined;
+  readonly appSecret: string | undefined;
+  readonly latencyMs: number;
+  readonly seedDemo: boolean;
+  readonly unknownGroupError: '131041' | '100/33';
+  readonly mechanisms: { readonly batch: boolean; readonly ids: boolean };
+  readonly deleteResponse: 'success' | 'request_id';
+  readonly updateResponse: 'success' | 'request_id';
+  readonly logger: SandboxLogger | undefined;
+}
+
+const schema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(0),
+  versions: z.array(z.string().regex(/^v\d+\.\d+$/, 'expected a version like v23.0')).min(1).optional(),
+  appSecret: z.string().min(1).optional(),
+  latencyMs: z.number().min(0).finite().default(0),
+  seedDemo: z.boolean().default(false),
+  unknownGroupError: z.enum(['131041', '100/33']).default('131041'),
+  mechanisms: z
+    .object({ batch: z.boolean().default(true), ids: z.boolean().default(true) })
+    .default({ batch: true, ids: true }),
+  deleteResponse: z.enum(['success', 'request_id']).default('success'),
+  updateResponse: z.enum(['success', 'request_id']).default('success'),
+});
+
+export function resolveOptions(options: SandboxOptions = {}): SandboxConfig {
+  const { logger, ...rest } = options;
+  const parsed = schema.safeParse(rest);
+  if (!parsed.success) throw new TypeError(`Invalid sandbox options:\n${z.prettifyError(parsed.error)}`);
+  const { versions, appSecret, mechanisms, ...plain } = parsed.data;
+  return Object.freeze({
+    ...plain,
+    versions: versions && Object.freeze([...versions]),
+    appSecret,
+    mechanisms: Object.freeze({ ...mechanisms }),
+    logger,
+  });
+}

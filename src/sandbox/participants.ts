@@ -1,0 +1,39 @@
+/**
+ * Realistic group members (shared/whatsapp-groups-api.md §2, §6): `wa_id` is digits with
+ * the country code and no `+`; since 2026 some members also carry a business-scoped
+ * user id (BSUID, `<ISO country>.<digits>`) and a username.
+ */
+import { pick, randomDigits, type Random } from './random.js';
+
+export interface Participant {
+  waId?: string;
+  userId?: string;
+  username?: string;
+}
+
+const COUNTRIES = [
+  { iso: 'US', prefix: '1', digits: 10 },
+  { iso: 'BR', prefix: '55', digits: 11 },
+  { iso: 'IN', prefix: '91', digits: 10 },
+  { iso: 'DE', prefix: '49', digits: 10 },
+  { iso: 'NG', prefix: '234', digits: 10 },
+] as const;
+
+const NAMES = ['ana', 'bruno', 'chidi', 'dana', 'emil', 'farah', 'gita', 'hugo', 'ines', 'jonas'];
+
+export function randomParticipant(random: Random, index: number): Participant {
+  const country = pick(random, COUNTRIES);
+  const waId = country.prefix + randomDigits(random, country.digits);
+  // ASSUMPTION: about a third of members have a BSUID and username (§2 does not say how many).
+  if (index % 3 !== 2) return { waId };
+  return {
+    waId,
+    userId: `${country.iso}.${randomDigits(random, 20)}`,
+    // ASSUMPTION: the username format is undocumented; a lowercase handle.
+    username: `${pick(random, NAMES)}${randomDigits(random, 3)}`,
+  };
+}
+
+export function randomParticipants(random: Random, count: number): Participant[] {
+  return Array.from({ length: count }, (_, i) => randomParticipant(random, i));
+}

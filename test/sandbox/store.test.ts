@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeGroupId, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { encodeGroupId } from '../../src/sandbox/ids.js';
+import { get } from './graph-client.js';
+
+const started: Sandbox[] = [];
+afterAll(() => Promise.all(started.map((s) => s.close())));
+async function sandboxWith(options: Parameters<typeof startSandbox>[0] = {}) {
+  const s = await startSandbox(options);
+  started.push(s);
+  return s;
+}
+
+describe('group ids', () => {
+  it('match the documented example encoding (base64 with Z→ZA, =→ZD)', () => {
+    expect(encodeGroupId('18055550172', '120363222771963067')).toBe('Y2FwaV9ncm91cDoxODA1NTU1MDE3MjoxMjAzNjMyMjI3NzE5NjMwNjcZD');
+    expect(decodeGroupId('Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD')).toEqual({
+      businessPhone: '17055550139',
+      jid: '120363404694233820',
+    });
+  });
+
+  it('seeded groups get ids that decode to capi_group:<phone>:120363…', async () => {
+    const s = await sandboxWith();
+    for (let i = 0; i < 20; i++) {
+      const decoded = decodeGroupId(s.groups.seedGroup().id);
+      expect(decoded?.jid).toMatch(/^120363\d{12}$/);
+      expect(decoded?.businessPhone).toMatch(/^\d{11}$/);
+    }
+  });
+});
+
+describe('seedGroup', () => {
+  it('makes realistic participants: wa_id digits, some with a BSUID and username', async () => {
+    const s = await sandboxWith();
+    const group = s.groups.seedGroup({ participants: 6 });
+    expect(group.participants).toHaveLength(6);
+    for (const p of group.participants) expect(p.waId).toMatch(/^\d{10,14}$/);
+    const withBsuid = group.participants.filter((p) => p.userId !== undefined);
+    expect(withBsuid.length).toBeGreaterThan(0);
+    for (const p of withBsuid) expect(p.userId).toMatch(/^[A-Z]{2}\.\d+$/);
+  });
+
+  it('refuses more than 8 participants (§3)', async () => {
+    const s = await sandboxWith();
+    expect(() => s.groups.seedGroup({ participants: 9 })).toThrow(RangeError);
+  });
+
+  it('get() returns a copy: changing it does not change the group', async () => {
+    const s = await sandboxWith();
+    const { id } = s.groups.seedGroup({ subject: 'Original' });
+    const copy = s.groups.get(id);
+    if (copy) copy.subject = 'Mutated';
+    expect(s.groups.get(id)?.subject).toBe('Original');
+  });
+
+  it('list() and delete() reflect the store', async () => {
+    const s = await sandboxWith();
+    const one = s.groups.seedGroup().id;
+    const two = s.groups.seedGroup().id;
+    expect(s.groups.list().map((g) => g.id)).toEqual([one, two]);
+    expect(s.groups.delete(one)).toBe(true);
+    expect(s.groups.list().map((g) => g.id)).toEqual([two]);
+  });
+});
+
+describe('demo data', () => {
+  it('seeds the same demo groups and a demo token on every start', async () => {
+    const first = await sandboxWith({ seedDemo: true });
+    const second = await sandboxWith({ seedDemo: true });
+    expect(first.demoGroupIds.length).toBeGreaterThanOrEqual(3);
+    expect(second.demoGroupIds).toEqual(first.demoGroupIds);
+    expect(first.demoToken).toBeDefined();
+    const res = await get(first.url, `/v23.0/${first.demoGroupIds[0]}?fields=subject`, first.demoToken);
+    expect(res.status).toBe(200);
+  });
+
+  it('seeds nothing by default', async () => {
+    const s = await sandboxWith();
+    expect(s.demoToken).toBeUndefined();
+    expect(s.demoGroupIds).toEqual([]);
+    expect(s.groups.list()).toEqual([]);
+  });
+});
+
+describe('options', () => {
+  it('reports every invalid option at once', async () => {
+    await expect(startSandbox({ port: -1, latencyMs: -5, versions: ['23'] })).rejects.toThrow(/port[\s\S]*versions|versions[\s\S]*port/);
+  });
+});
