@@ -42,7 +42,7 @@ export function faultReply(fault: ReplyingFault, fbtraceId: string): Reply {
     case 'malformed-json':
       return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '{"id":"Y2FwaV9ncm91cDox' };
     case 'wrong-content-type':
-      // What a proxy's error page looks like in place of Graph's JSON.
+      // ASSUMPTION: modelled as a proxy's HTML error page served with 200 in place of Graph's JSON.
       return {
         status: 200,
         headers: { 'content-type': 'text/html; charset=utf-8' },

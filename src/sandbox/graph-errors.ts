@@ -2,6 +2,8 @@
  * Every error the emulated Meta can answer, in one table: HTTP status, Graph `code`,
  * `type`, message and, for WhatsApp codes, `error_data.details` (envelope: §4.1).
  * `source` names the section of shared/whatsapp-groups-api.md, or says ASSUMPTION.
+ * ASSUMPTION: WhatsApp codes are typed `OAuthException`, as in §4.1's 130429 example, and
+ * `error_subcode` is left out (§4.1: not returned since v16) except for Graph's 100/33.
  */
 import { newFbtraceId } from './ids.js';
 

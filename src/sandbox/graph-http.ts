@@ -101,7 +101,7 @@ function answer(
 
 function addGraphHeaders(reply: Reply, deps: GraphHttpDeps, path: GraphPath | GraphError, fbtraceId: string): void {
   reply.headers['x-app-usage'] = deps.usage.appUsage();
-  // ASSUMPTION: §8 of the brief; Graph sends x-fb-trace-id, x-fb-rev and facebook-api-version.
+  // ASSUMPTION: Graph's x-fb-trace-id, x-fb-rev and facebook-api-version headers; §5 is silent on them.
   reply.headers['x-fb-trace-id'] = fbtraceId;
   reply.headers['x-fb-rev'] = FB_REV;
   const version = path instanceof GraphError ? undefined : path.version;

@@ -15,7 +15,7 @@ export interface RecordedRequest {
   /** The `fields` parameter split on top-level commas; null when absent. Batches: union, first-seen order. */
   fields: string[] | null;
   batchOps?: { method: string; relativeUrl: string }[];
-  /** HTTP status answered; 0 while in flight and for reset/hang faults. */
+  /** HTTP status answered (even if the client had gone by then); 0 while in flight, for reset/hang faults and for clients that aborted while sending. */
   status: number;
   /** The incoming `x-request-id` header. */
   requestId?: string;

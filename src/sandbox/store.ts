@@ -78,14 +78,17 @@ export class GroupStore {
     return this.#groups.has(id);
   }
 
-  /** Applies a change at once: the API's updates are visible to the next read. */
+  /**
+   * Applies a change at once: the API's updates are visible to the next read. An
+   * `undefined` description or picture clears it; other `undefined` values are ignored.
+   */
   update(id: string, patch: GroupPatch): StoredGroup | undefined {
     const group = this.#groups.get(id);
     if (!group) return undefined;
-    Object.assign(group, patch);
-    for (const key of Object.keys(patch) as (keyof GroupPatch)[]) {
-      if (patch[key] === undefined) delete group[key];
-    }
+    const defined = Object.entries(patch).filter(([, value]) => value !== undefined);
+    Object.assign(group, Object.fromEntries(defined));
+    if ('description' in patch && patch.description === undefined) delete group.description;
+    if ('picture' in patch && patch.picture === undefined) delete group.picture;
     return structuredClone(group);
   }
 

@@ -88,3 +88,13 @@ describe('options', () => {
     await expect(startSandbox({ port: -1, latencyMs: -5, versions: ['23'] })).rejects.toThrow(/port[\s\S]*versions|versions[\s\S]*port/);
   });
 });
+
+describe('update', () => {
+  it('clears optional fields given as undefined but never required ones', async () => {
+    const s = await sandboxWith();
+    const { id } = s.groups.seedGroup({ subject: 'Kept', description: 'Gone' });
+    s.groups.update(id, { description: undefined, subject: undefined, suspended: true });
+    expect(s.groups.get(id)).toMatchObject({ subject: 'Kept', suspended: true });
+    expect(s.groups.get(id)?.description).toBeUndefined();
+  });
+});
