@@ -1,36 +1,63 @@
+import DataLoader from 'dataloader';
+import type { GraphQLError } from 'graphql';
 import { GatewayError } from './errors.js';
-import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
+import type { GraphClient } from './graph/client.js';
+import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/group-loader.js';
+import type { GraphGroup } from './graph/types.js';
 import type { GroupReader } from './graph/group-reader.js';
+import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
-  /** The loader for this request and token; throws UNAUTHENTICATED when there is no token. */
+  /** The group loader for this request and its token; without a token every load fails UNAUTHENTICATED. */
   readonly groups: GroupLoader;
+  /** Group writes with this request's token; without a token every write fails UNAUTHENTICATED. */
+  readonly groupWriter: GroupWrites;
+  /**
+   * Errors of fields that still return data (an update that was only partly applied). They are
+   * added to the response's `errors` by the usePartialErrors plugin, and masked like any other.
+   */
+  readonly partialErrors: GraphQLError[];
 }
 
 export interface ContextDependencies {
   reader: GroupReader;
+  client: GraphClient;
   /** WHATSAPP_ACCESS_TOKEN: used when a request carries no Authorization header. */
   defaultAccessToken: string | undefined;
 }
 
 /**
  * Builds the per-request context. The token comes from the request's `Authorization: Bearer`, else
- * from the configured default; the loader is created on first use, so operations that never read a
- * group (introspection, `__typename`) need no token, and nothing is shared between requests.
+ * from the configured default. Without one, operations that read no group (introspection,
+ * `__typename`) still run, and every group lookup fails on its own without an upstream call.
+ * Nothing is shared between requests.
  */
-export function createContextFactory({ reader, defaultAccessToken }: ContextDependencies) {
+export function createContextFactory({ reader, client, defaultAccessToken }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const credentials = credentialsOf(request, defaultAccessToken);
-    let loader: GroupLoader | undefined;
     return {
-      get groups() {
-        if (credentials instanceof GatewayError) throw credentials;
-        loader ??= createGroupLoader(reader, { token: credentials, signal: request.signal });
-        return loader;
-      },
+      groups:
+        credentials instanceof GatewayError
+          ? refusingLoader(credentials)
+          : createGroupLoader(reader, { token: credentials, signal: request.signal }),
+      groupWriter:
+        credentials instanceof GatewayError
+          ? refusingWriter(credentials)
+          : new GroupWriter(client, { token: credentials, signal: request.signal }),
+      partialErrors: [],
     };
   };
+}
+
+function refusingLoader(error: GatewayError): GroupLoader {
+  const loader = new DataLoader<GroupKey, GraphGroup, string>(async (keys) => keys.map(() => error), { cache: false });
+  return Object.assign(loader, { forget: () => undefined });
+}
+
+function refusingWriter(error: GatewayError): GroupWrites {
+  const refuse = () => Promise.reject(error);
+  return { updateText: refuse, updatePicture: refuse, delete: refuse };
 }
 
 function credentialsOf(request: Request, defaultAccessToken: string | undefined): string | GatewayError {

@@ -33,3 +33,18 @@ export class GatewayError extends Error {
     super(message);
   }
 }
+
+/**
+ * A write made of several upstream requests applied some of them, then one failed: `failure` says
+ * why (its code becomes `extensions.code`), and the field lists say what did and did not change.
+ */
+export class PartialUpdateError extends GatewayError {
+  override name = 'PartialUpdateError';
+  constructor(
+    readonly failure: GatewayError,
+    readonly updatedFields: readonly string[],
+    readonly failedFields: readonly string[],
+  ) {
+    super(failure.code, `${failedFields.join(', ')} not updated (${updatedFields.join(', ')} updated): ${failure.message}`);
+  }
+}

@@ -1,11 +1,14 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { maskGatewayError } from './plugins/error-masking.js';
+import { maskGatewayError, useValidationErrorCode } from './plugins/error-masking.js';
+import { usePartialErrors } from './plugins/use-partial-errors.js';
+import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
 
 export interface GraphiQLDefaults {
@@ -45,8 +48,18 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, defaultAccessToken: config.defaultAccessToken }),
+    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken }),
     maskedErrors: { maskError: maskGatewayError },
+    // Uploads are parsed by useUploads (graphql-upload-ts), not by Yoga, which buffers whole files.
+    multipart: false,
+    plugins: [
+      // Refuses multipart (and GET) requests without `x-graphql-yoga-csrf` or `apollo-require-preflight`.
+      // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useUploads(),
+      usePartialErrors(),
+      useValidationErrorCode(),
+    ],
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
       info: (...args) => logger.info({ yoga: args }, 'yoga'),

@@ -9,7 +9,13 @@ export interface GroupKey {
   fields: readonly GraphGroupField[];
 }
 
-export type GroupLoader = DataLoader<GroupKey, GraphGroup, string>;
+export type GroupLoader = DataLoader<GroupKey, GraphGroup, string> & {
+  /**
+   * Drops every cached lookup of this group, whatever fields it selected, so the next `load` reads
+   * it from the Graph API again: called after a write to the group.
+   */
+  forget(id: string): void;
+};
 
 /**
  * A loader for one GraphQL request and one caller: every lookup made while the operation runs
@@ -17,7 +23,9 @@ export type GroupLoader = DataLoader<GroupKey, GraphGroup, string>;
  * of all lookups merged and each id asked for once.
  */
 export function createGroupLoader(reader: GroupReader, credentials: GraphCredentials): GroupLoader {
-  return new DataLoader<GroupKey, GraphGroup, string>(
+  // Our own cache map: DataLoader's `clear(key)` needs the exact field set, `forget` needs all of them.
+  const cache = new Map<string, Promise<GraphGroup>>();
+  const loader = new DataLoader<GroupKey, GraphGroup, string>(
     async (keys) => {
       const ids = [...new Set(keys.map((key) => key.id))];
       const fields = [...new Set(keys.flatMap((key) => key.fields))].sort();
@@ -26,7 +34,19 @@ export function createGroupLoader(reader: GroupReader, credentials: GraphCredent
     },
     {
       // Two lookups of one id with different selections must not share a narrower record.
-      cacheKeyFn: (key) => `${key.id}\u0000${[...key.fields].sort().join(',')}`,
+      cacheKeyFn: cacheKeyOf,
+      cacheMap: cache,
     },
   );
+  return Object.assign(loader, {
+    forget(id: string): void {
+      // Group ids never contain control characters (assertGroupId), so the prefix is exact.
+      const prefix = cacheKeyOf({ id, fields: [] });
+      for (const key of [...cache.keys()]) if (key.startsWith(prefix)) cache.delete(key);
+    },
+  });
+}
+
+function cacheKeyOf(key: GroupKey): string {
+  return `${key.id}\u0000${[...key.fields].sort().join(',')}`;
 }

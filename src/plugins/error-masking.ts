@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
-import { GatewayError, type ErrorCode } from '../errors.js';
+import { createGraphQLError, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
+import { ERROR_CODES, GatewayError, PartialUpdateError, type ErrorCode } from '../errors.js';
 import { UpstreamError, type GraphErrorDetails } from '../graph/errors.js';
 
 declare module 'graphql' {
@@ -10,6 +10,9 @@ declare module 'graphql' {
     graphApi?: GraphErrorDetails;
     /** For RATE_LIMITED: seconds until the Graph API says access is regained. */
     retryAfterSeconds?: number;
+    /** For an update applied in part: the parts that changed, and those that did not. */
+    updatedFields?: readonly string[];
+    failedFields?: readonly string[];
   }
 }
 
@@ -17,7 +20,8 @@ declare module 'graphql' {
  * Yoga's `maskedErrors.maskError`: the one place where errors become what clients see.
  * - GatewayError (incl. UpstreamError) → its message, `extensions.code`, `extensions.graphApi`.
  * - GraphQL's own errors (syntax, validation, variable coercion, HTTP-level) keep their message
- *   and get a code (BAD_USER_INPUT unless their HTTP status says otherwise).
+ *   and get a code from our table: BAD_USER_INPUT unless their HTTP status says otherwise (Yoga's
+ *   GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED become BAD_USER_INPUT too).
  * - Anything else is a bug: masked as "Unexpected error." (INTERNAL_SERVER_ERROR), never a stack.
  */
 export function maskGatewayError(error: unknown, message: string): Error {
@@ -26,7 +30,7 @@ export function maskGatewayError(error: unknown, message: string): Error {
     return createGraphQLError(original.message, { ...locationOf(error), extensions: extensionsOf(original) });
   }
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
-    if (error.extensions.code) return error;
+    if (typeof error.extensions.code === 'string' && error.extensions.code in ERROR_CODES) return error;
     return createGraphQLError(error.message, {
       ...locationOf(error),
       originalError: error.originalError ?? undefined,
@@ -37,6 +41,9 @@ export function maskGatewayError(error: unknown, message: string): Error {
 }
 
 function extensionsOf(error: GatewayError): GraphQLError['extensions'] {
+  if (error instanceof PartialUpdateError) {
+    return { ...extensionsOf(error.failure), updatedFields: error.updatedFields, failedFields: error.failedFields };
+  }
   if (!(error instanceof UpstreamError)) return { code: error.code };
   return {
     code: error.code,
@@ -55,4 +62,19 @@ function codeForHttpStatus(error: GraphQLError): ErrorCode {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   return 'BAD_USER_INPUT';
+}
+
+/**
+ * Validation errors never pass through `maskError`: Yoga returns them as they are, with its own
+ * GRAPHQL_VALIDATION_FAILED code (set with `||=` by a later plugin). This gives them ours first.
+ */
+export function useValidationErrorCode(): Plugin {
+  return {
+    onValidate: () => ({ valid, result }) => {
+      if (valid) return;
+      for (const error of result) {
+        (error.extensions as { code?: string }).code ??= 'BAD_USER_INPUT';
+      }
+    },
+  };
 }

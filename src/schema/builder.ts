@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import { DateTimeResolver } from 'graphql-scalars';
+import type { FileUpload } from 'graphql-upload-ts';
 import type { GatewayContext } from '../context.js';
 
 /**
@@ -10,7 +11,11 @@ import type { GatewayContext } from '../context.js';
  */
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    // graphql-upload-ts's scalar hands resolvers a promise of the file (library notes §1.1), never a File.
+    Upload: { Input: Promise<FileUpload>; Output: never };
+  };
 }>({
   plugins: [DirectivesPlugin, FederationPlugin],
 });
@@ -18,3 +23,4 @@ export const builder = new SchemaBuilder<{
 builder.addScalarType('DateTime', DateTimeResolver);
 
 builder.queryType({ description: 'Reads of WhatsApp groups through the Graph API.' });
+builder.mutationType({ description: 'Changes to WhatsApp groups through the Graph API.' });

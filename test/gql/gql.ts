@@ -1,0 +1,64 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n": typeof types.GroupByIdDocument,
+    "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": typeof types.GroupSubjectDocument,
+    "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": typeof types.GroupEverythingDocument,
+    "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": typeof types.GroupWithFragmentsDocument,
+};
+const documents: Documents = {
+    "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n": types.GroupByIdDocument,
+    "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": types.GroupSubjectDocument,
+    "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": types.GroupEverythingDocument,
+    "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": types.GroupWithFragmentsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n"): (typeof documents)["\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n"): (typeof documents)["\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n"): (typeof documents)["\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

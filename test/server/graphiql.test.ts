@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+let proc: GatewayProcess;
+let browser: Browser;
+let graphiqlUrl: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  proc = startGatewayProcess({ PORT: '0' });
+  graphiqlUrl = (await proc.waitFor(/GraphiQL:\s+(http:\S+)/))[1]!;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await proc?.stop('SIGKILL');
+});
+
+describe('GraphiQL', () => {
+  it('loads with no internet access and runs its default query against the sandbox', async () => {
+    const page = await browser.newPage();
+    const offLoopback: string[] = [];
+    // Everything not served by this machine is refused, as on a machine without internet access.
+    await page.route('**/*', (route) => {
+      const { hostname } = new URL(route.request().url());
+      if (hostname === 'localhost' || hostname === '127.0.0.1') return route.continue();
+      offLoopback.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(graphiqlUrl);
+    const execute = page.locator('.graphiql-execute-button');
+    await execute.waitFor({ timeout: 20_000 });
+
+    // GraphiQL also POSTs its introspection query; wait for the run of the default operation.
+    const responsePromise = page.waitForResponse(
+      (r) => r.url().startsWith(graphiqlUrl) && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('DemoGroups'),
+    );
+    await execute.click();
+    const result = (await (await responsePromise).json()) as { data?: { first?: { subject?: string } }; errors?: unknown };
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.first?.subject).toEqual(expect.any(String));
+    // The result pane shows it too (Monaco renders spaces as no-break spaces).
+    const shown = () => page.locator('.result-window').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    await expect.poll(shown, { timeout: 10_000 }).toContain(`"subject": "${result.data!.first!.subject!}"`);
+    expect(offLoopback).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+
+let proc: GatewayProcess | undefined;
+afterEach(async () => {
+  await proc?.stop('SIGKILL');
+  proc = undefined;
+});
+
+describe('npm start', () => {
+  it('without GRAPH_API_URL serves the sandbox: the printed demo token reads a printed demo group', async () => {
+    proc = startGatewayProcess({ PORT: '0' });
+    const [, url] = await proc.waitFor(/GraphiQL:\s+(http:\S+)/);
+    const [, token] = await proc.waitFor(/Demo token:\s+(\S+)/);
+    const [, groups] = await proc.waitFor(/Demo groups:\s+(.+)/);
+    const id = groups!.split(', ')[0]!;
+    const response = await fetch(url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: `{ group(id: "${id}") { subject participants { waId } } }` }),
+    });
+    const body = (await response.json()) as { data?: { group?: { subject?: string; participants?: unknown[] } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.group?.subject).toEqual(expect.any(String));
+    expect(body.data?.group?.participants?.length).toBeGreaterThan(0);
+    const health = await fetch(new URL('/health', url!));
+    expect(health.status).toBe(200);
+  });
+
+  it('with NODE_ENV=production and no GRAPH_API_URL refuses to start and says what to set', async () => {
+    proc = startGatewayProcess({ PORT: '0', NODE_ENV: 'production' });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain('GRAPH_API_URL: required when NODE_ENV=production');
+  });
+
+  it('an invalid setting stops start-up naming every bad variable', async () => {
+    proc = startGatewayProcess({ PORT: 'abc', GRAPH_BATCH_MODE: 'sometimes', GRAPH_API_VERSION: '23' });
+    expect(await proc.exited).toBe(1);
+    const output = proc.output();
+    expect(output).toContain('PORT');
+    expect(output).toContain('GRAPH_BATCH_MODE');
+    expect(output).toContain('GRAPH_API_VERSION: must look like v23.0');
+  });
+});
