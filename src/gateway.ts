@@ -8,6 +8,7 @@ import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
 import { maskGatewayError, useValidationErrorCode } from './plugins/error-masking.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
 
@@ -52,6 +53,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     maskedErrors: { maskError: maskGatewayError },
     // Uploads are parsed by useUploads (graphql-upload-ts), not by Yoga, which buffers whole files.
     multipart: false,
+    // Enforced by useRequestBodyLimit instead: same limit and answers, without a stream per request.
+    maxRequestBodySize: false,
     plugins: [
       // Refuses multipart (and GET) requests without `x-graphql-yoga-csrf` or `apollo-require-preflight`.
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
@@ -59,6 +62,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useUploads(),
       usePartialErrors(),
       useValidationErrorCode(),
+      // Last: it limits whichever request parser the plugins above chose.
+      useRequestBodyLimit(),
     ],
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
