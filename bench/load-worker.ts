@@ -38,6 +38,10 @@ async function run(request: LoadRequest): Promise<LoadResult> {
         ...(request.body !== undefined ? { body: Buffer.from(request.body) } : {}),
         connections: request.connections,
         ...(request.amount ? { amount: request.amount } : { duration: request.durationSeconds }),
+        ...(request.overallRate ? { overallRate: request.overallRate } : {}),
+        ...(request.mix
+          ? { requests: request.mix.map((r) => ({ ...r, body: r.body === undefined ? undefined : Buffer.from(r.body) })) }
+          : {}),
         pipelining: 1,
         timeout: 30,
         verifyBody: verify,

@@ -17,6 +17,10 @@ export interface LoadRequest {
    * `durationSeconds` with requests in flight (then `durationSeconds` is only a safety stop at 4×).
    */
   amount?: number;
+  /** Requests sent in turn on every connection (autocannon `requests`), instead of the one above. */
+  mix?: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: Uint8Array }[];
+  /** Requests per second over all connections; unbounded when absent. */
+  overallRate?: number;
   /** How a response is judged correct: a GraphQL result with data and no errors, or a REST body without an error envelope. */
   expect: 'graphql-data' | 'rest';
 }

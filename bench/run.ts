@@ -5,7 +5,7 @@
  * bench/results/latest.{md,json}.
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { greyJpeg } from './jpeg.js';
+import { GROUPS, seedFixture, TOKEN } from './fixture.js';
 import { LoadGenerator } from './load.js';
 import { measureGroup, type Contender, type Measurement } from './measure.js';
 import { entitiesFanIn, pushdown, upstreamOf } from './checks.js';
@@ -16,9 +16,6 @@ import { SCENARIOS, TARGETS, type Fixture, type HttpCall, type Scenario, type Ta
 import { startBareProxy, startGateway, startSandbox, type Server } from './servers.js';
 import { readSettings, type BenchSettings } from './settings.js';
 
-const TOKEN = 'bench-token';
-/** 20 read by (a)–(c), one updated by (d), one by (e), and the rest for the 120-representation check. */
-const GROUPS = 120;
 
 async function main(): Promise<void> {
   const settings = readSettings();
@@ -47,7 +44,7 @@ async function pass(latencyMs: number, settings: BenchSettings, load: LoadGenera
   const sandbox = await startSandbox(latencyMs, settings);
   try {
     const admin = new SandboxAdmin(sandbox.url);
-    const fixture = await seed(admin, settings);
+    const fixture = await seedFixture(admin, settings, GROUPS);
     await withServer(startGateway(sandbox.url, settings), async (gateway) => {
       fixture.mutations = await detectMutations(gateway.url, TOKEN);
       if (latencyMs === settings.latencies[0]) await runChecks(admin, sandbox, gateway, fixture, results);
@@ -143,28 +140,6 @@ async function runChecks(admin: SandboxAdmin, sandbox: Server, gateway: Server, 
   }
   results.checks.pushdown = await pushdown(admin, gateway.url, fixture);
   results.checks.entities = await entitiesFanIn(admin, gateway.url, fixture, fixture.groupIds.slice(0, GROUPS));
-}
-
-async function seed(admin: SandboxAdmin, settings: BenchSettings): Promise<Fixture> {
-  await admin.createToken(TOKEN);
-  const groupIds: string[] = [];
-  for (let i = 0; i < GROUPS; i++) {
-    groupIds.push(
-      await admin.seedGroup({
-        subject: `Bench group ${i + 1}`,
-        description: 'Weekly updates for the regional sales team: targets, shipping dates and the on-call rota. Ask in the group before changing an order.',
-        participants: 8,
-      }),
-    );
-  }
-  const skipped = 'not detected yet';
-  return {
-    token: TOKEN,
-    version: settings.graphApiVersion,
-    groupIds,
-    picture: greyJpeg(1 << 20),
-    mutations: { updateGroup: { skipped }, upload: { skipped } },
-  };
 }
 
 async function withServer<T>(starting: Promise<Server>, use: (server: Server) => Promise<T>): Promise<T> {
