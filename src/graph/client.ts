@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { Pool, FormData, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope } from './errors.js';
+import type { MultipartBody } from './multipart.js';
 
 export interface GraphClientOptions {
   /** Origin (and optional path prefix) of the Graph API, e.g. https://graph.facebook.com */
@@ -24,7 +26,7 @@ export interface GraphCredentials {
 export type GraphBody =
   | { json: Record<string, unknown> }
   | { form: Record<string, string> }
-  | { multipart: FormData };
+  | { multipart: MultipartBody };
 
 export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
@@ -96,7 +98,7 @@ export class GraphClient {
 /**
  * The signal for one upstream call: aborted when the caller's signal aborts or `timeoutMs` passes,
  * as `AbortSignal.any([caller, AbortSignal.timeout(ms)])` would be. Built by hand because that pair
- * costs about 8% of the gateway's CPU on a one-group query on Node 20 (bench/README.md, "Profile"):
+ * cost 13–18% of the gateway's CPU per operation on Node 20 (bench/README.md, "Profile"):
  * any() turns whatwg-node's lazy request signal into a native one and registers dependants on it.
  */
 function deadline(caller: AbortSignal | undefined, timeoutMs: number) {
@@ -121,7 +123,7 @@ function deadline(caller: AbortSignal | undefined, timeoutMs: number) {
   };
 }
 
-function encodeBody(body: GraphBody | undefined): { headers: Record<string, string>; body?: string | FormData } {
+function encodeBody(body: GraphBody | undefined): { headers: Record<string, string>; body?: string | Readable } {
   if (!body) return { headers: {} };
   if ('json' in body) return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body.json) };
   if ('form' in body) {
@@ -130,8 +132,12 @@ function encodeBody(body: GraphBody | undefined): { headers: Record<string, stri
       body: new URLSearchParams(body.form).toString(),
     };
   }
-  // undici sets the multipart content-type (with boundary) and a content-length itself.
-  return { headers: {}, body: body.multipart };
+  // Sent from memory with its Content-Length: never a half-streamed body.
+  return {
+    headers: { 'content-type': body.multipart.contentType, 'content-length': String(body.multipart.length) },
+    // The chunks as they are (no concatenation): undici checks they add up to the Content-Length.
+    body: Readable.from(body.multipart.chunks),
+  };
 }
 
 interface ReadableBody {

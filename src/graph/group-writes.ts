@@ -1,6 +1,6 @@
-import { FormData } from 'undici';
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError } from './errors.js';
+import { encodeMultipart } from './multipart.js';
 
 /** The settings `POST /{group-id}` changes with a JSON body (API notes §1.4). */
 export interface GroupTextChanges {
@@ -46,16 +46,15 @@ export class GroupWriter implements GroupWrites {
 
   /**
    * `POST /{v}/{id}` as multipart/form-data: `messaging_product=whatsapp` and a `file` part of type
-   * image/jpeg. The bytes go out as one in-memory Blob, so undici sends a Content-Length and never
-   * a half-streamed body.
+   * image/jpeg. The picture goes out from memory, uncopied, with a Content-Length: never a
+   * half-streamed body.
    */
   async updatePicture(id: string, jpeg: Uint8Array): Promise<WriteReceipt> {
-    // undici's own FormData: Node 20's global one (bundled undici 6) fails inside undici 7 (notes §4.5).
-    const form = new FormData();
-    form.set('messaging_product', 'whatsapp');
-    // The cast only narrows ArrayBufferLike: upload bytes never live in a SharedArrayBuffer.
-    form.set('file', new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), 'profile.jpg');
-    const answer = await this.client.call({ method: 'POST', path: groupPath(id), body: { multipart: form } }, this.credentials);
+    const multipart = encodeMultipart(
+      { messaging_product: 'whatsapp' },
+      { name: 'file', filename: 'profile.jpg', contentType: 'image/jpeg', bytes: jpeg },
+    );
+    const answer = await this.client.call({ method: 'POST', path: groupPath(id), body: { multipart } }, this.credentials);
     return writeReceipt(answer, 'picture update');
   }
 
