@@ -55,7 +55,7 @@ async function pass(latencyMs: number, settings: BenchSettings, load: LoadGenera
       const group = { latencyMs, scenario, settings, load, admin, sandbox, fixture, baselines };
       results.measurements.push(...(await runScenario({ ...group, connections })));
       // The latency-overhead row: one connection, so the figure is latency, not queueing.
-      if (scenario.key === 'a' && latencyMs > 0) results.measurements.push(...(await runScenario({ ...group, connections: 1 })));
+      if (scenario.key === 'a') results.measurements.push(...(await runScenario({ ...group, connections: 1 })));
     }
   } finally {
     await sandbox.stop();

@@ -36,7 +36,7 @@ export async function startGateway(sandboxUrl: string, settings: BenchSettings, 
   const url = `http://127.0.0.1:${port}`;
   const started = await startNode({
     name: 'gateway',
-    script: dist('src/main.js'),
+    script: settings.gatewayEntry ?? dist('src/main.js'),
     env: {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',

@@ -23,6 +23,8 @@ export interface BenchSettings {
   /** BENCH_CPU_PROF=1: run gateway and proxy with --cpu-prof into bench/results/profiles. */
   cpuProfile: boolean;
   graphApiVersion: string;
+  /** BENCH_GATEWAY_ENTRY: another build's main.js to measure (A/B of a change); default dist/src/main.js. */
+  gatewayEntry: string | undefined;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -39,6 +41,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     pin: env.BENCH_PIN === '1',
     cpuProfile: env.BENCH_CPU_PROF === '1',
     graphApiVersion: env.GRAPH_API_VERSION ?? 'v23.0',
+    gatewayEntry: env.BENCH_GATEWAY_ENTRY || undefined,
   };
 }
 
