@@ -29,12 +29,15 @@ function summarise(profile: Profile, top = 25, skipSeconds = 0): string {
     elapsed += delta;
     if (elapsed >= skipSeconds * 1e6) selfMicros.set(id, (selfMicros.get(id) ?? 0) + delta);
   });
-  const total = [...selfMicros.values()].reduce((a, b) => a + b, 0);
+  // Percentages are of busy time: under the benchmark the gateway idles while the other targets run.
+  let idle = 0;
+  for (const [id, micros] of selfMicros) if (byId.get(id)?.callFrame.functionName === '(idle)') idle += micros;
+  const total = [...selfMicros.values()].reduce((a, b) => a + b, 0) - idle;
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
   for (const [id, micros] of selfMicros) {
     const frame = byId.get(id)?.callFrame;
-    if (!frame) continue;
+    if (!frame || frame.functionName === '(idle)') continue;
     const where = frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : '';
     const name = `${frame.functionName || '(anonymous)'} ${where}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
@@ -46,7 +49,7 @@ function summarise(profile: Profile, top = 25, skipSeconds = 0): string {
       .slice(0, n)
       .map(([name, micros]) => `${((micros / total) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${name}`);
   return [
-    `total sampled: ${(total / 1000).toFixed(0)} ms`,
+    `busy: ${(total / 1000).toFixed(0)} ms sampled (idle ${(idle / 1000).toFixed(0)} ms left out); percentages are of busy time`,
     '',
     'self time by package:',
     ...rows(byPackage, 15),
