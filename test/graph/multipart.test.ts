@@ -5,7 +5,7 @@ import { encodeMultipart } from '../../src/graph/multipart.js';
 /** Parses a body the way the sandbox does (busboy): fields and files by name. */
 async function parse(contentType: string, body: Buffer) {
   const fields: Record<string, string> = {};
-  const files: Record<string, { filename: string; mimeType: string; bytes: Buffer }> = {};
+  const files: Record<string, { filename: string | undefined; mimeType: string; bytes: Buffer }> = {};
   await new Promise<void>((resolve, reject) => {
     const parser = busboy({ headers: { 'content-type': contentType } });
     parser.on('field', (name, value) => (fields[name] = value));
