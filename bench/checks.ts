@@ -3,8 +3,10 @@
  * upstream calls as the gateway does for its scenario, that field pushdown pays, and how many
  * upstream requests `_entities` needs per representation.
  */
+import type { LoadGenerator } from './load.js';
 import type { LoggedRequest, SandboxAdmin } from './sandbox-admin.js';
 import { checkOnce } from './measure.js';
+import { cpuSeconds } from './proc-stats.js';
 import { entities, graphql, type Fixture, type HttpCall } from './scenarios.js';
 
 /** What one call sent upstream: `kind ids×N fields=a,b` per request, in order. */
@@ -59,4 +61,36 @@ export interface EntitiesCheck {
 export async function entitiesFanIn(sandbox: SandboxAdmin, gatewayUrl: string, f: Fixture, ids: readonly string[]): Promise<EntitiesCheck> {
   const requests = await upstreamOf(sandbox, gatewayUrl, entities(f, ids, 'id subject'));
   return { representations: ids.length, upstreamRequests: requests.length, requests };
+}
+
+export interface CpuRatioCheck {
+  aMsPerOp: number;
+  bMsPerOp: number;
+  ratio: number;
+}
+
+/**
+ * Gateway CPU per operation of two calls on one gateway process, in alternating slices: a ratio of
+ * figures from separate rows would mostly measure how busy the shared machine was at each moment.
+ */
+export async function cpuRatio(
+  load: LoadGenerator,
+  gateway: { url: string; pid: number },
+  calls: { a: HttpCall; b: HttpCall },
+  options: { connections: number; seconds: number; rounds: number },
+): Promise<CpuRatioCheck> {
+  const request = (call: HttpCall, durationSeconds: number) => ({ ...call, url: gateway.url + call.path, connections: options.connections, durationSeconds });
+  const tally = { a: { cpu: 0, ops: 0 }, b: { cpu: 0, ops: 0 } };
+  for (const key of ['a', 'b'] as const) await load.run(request(calls[key], options.seconds));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const key of round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const)) {
+      const before = cpuSeconds(gateway.pid);
+      const result = await load.run(request(calls[key], options.seconds));
+      tally[key].cpu += cpuSeconds(gateway.pid) - before;
+      tally[key].ops += result.ok - result.mismatches;
+    }
+  }
+  const aMsPerOp = (tally.a.cpu / tally.a.ops) * 1000;
+  const bMsPerOp = (tally.b.cpu / tally.b.ops) * 1000;
+  return { aMsPerOp, bMsPerOp, ratio: bMsPerOp / aMsPerOp };
 }

@@ -95,7 +95,7 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
   const rates = new Map<Target, number>();
   const amountFor = (target: Target) =>
     Math.max(input.connections * 2, Math.round((rates.get(target) ?? 0) * settings.sliceSeconds));
-  // Let a run's last requests finish upstream before the log is read or cleared.
+  // Let the warm-up's last requests (cut off in flight) finish upstream before the log is cleared.
   const drain = () => sleep(200 + 2 * input.latencyMs);
 
   const rssOneInFlight = new Map<Target, number>();
@@ -112,7 +112,7 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
     const warmConnections = Math.min(50, input.connections * 5);
     await load.run({ ...request(contender, settings.warmupSeconds), connections: warmConnections });
     // Then a short run as measured, for the rate that sizes the slices.
-    const warm = await load.run(request(contender, Math.min(0.5, settings.warmupSeconds)));
+    const warm = await load.run(request(contender, Math.min(0.4, settings.warmupSeconds)));
     rates.set(contender.target, (warm.ok - warm.mismatches) / warm.durationSeconds);
   }
   await drain();
@@ -127,7 +127,7 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
       const result = await load.run(request(contender, settings.sliceSeconds, amountFor(contender.target)));
       if (contender.pid) tally.cpu += cpuSeconds(contender.pid) - cpuBefore;
       rates.set(contender.target, (result.ok - result.mismatches) / result.durationSeconds);
-      await drain();
+      // No drain: the slice waited for every answer, so its upstream calls are all in the log.
       addRun(tally, result);
       const upstream = await sandbox.totals();
       tally.upstreamRequests += upstream.requests;

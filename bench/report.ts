@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { EntitiesCheck, PushdownCheck } from './checks.js';
+import type { CpuRatioCheck, EntitiesCheck, PushdownCheck } from './checks.js';
 import type { Measurement } from './measure.js';
 import type { ScenarioKey, Target } from './scenarios.js';
 import { SCENARIOS } from './scenarios.js';
@@ -22,6 +22,7 @@ export interface BenchResults {
     equivalence?: { scenario: ScenarioKey; gateway: string[]; direct: string[]; same: boolean; error?: string }[];
     pushdown?: PushdownCheck;
     entities?: EntitiesCheck;
+    cpuRatio?: CpuRatioCheck;
   };
   targets?: TargetVerdict[];
 }
@@ -124,6 +125,12 @@ function checks(results: BenchResults): string[] {
   }
   const e = results.checks.entities;
   if (e) out.push(`- \`_entities\` with ${e.representations} representations: ${e.upstreamRequests} upstream request(s) (\`${e.requests.join('; ')}\`).`);
+  const c = results.checks.cpuRatio;
+  if (c) {
+    out.push(
+      `- Gateway CPU per operation at 0 ms, (a) and (b) alternating on one process: (a) ${c.aMsPerOp.toFixed(3)} ms, (b) ${c.bMsPerOp.toFixed(3)} ms: ${c.ratio.toFixed(2)}×.`,
+    );
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { GROUPS, seedFixture, TOKEN } from './fixture.js';
 import { LoadGenerator } from './load.js';
 import { measureGroup, type Contender, type Measurement } from './measure.js';
-import { entitiesFanIn, pushdown, upstreamOf } from './checks.js';
+import { cpuRatio, entitiesFanIn, pushdown, upstreamOf } from './checks.js';
 import { detectMutations } from './gateway-schema.js';
 import { writeResults, type BenchResults } from './report.js';
 import { SandboxAdmin } from './sandbox-admin.js';
@@ -48,6 +48,11 @@ async function pass(latencyMs: number, settings: BenchSettings, load: LoadGenera
     await withServer(startGateway(sandbox.url, settings), async (gateway) => {
       fixture.mutations = await detectMutations(gateway.url, TOKEN);
       if (latencyMs === settings.latencies[0]) await runChecks(admin, sandbox, gateway, fixture, results);
+      if (latencyMs === 0 && settings.scenarios.includes('a') && settings.scenarios.includes('b')) {
+        log('check: gateway CPU of (b) against (a), interleaved on one process');
+        const [a, b] = (['a', 'b'] as const).map((key) => SCENARIOS.find((s) => s.key === key)!.build('gateway', fixture) as HttpCall);
+        results.checks.cpuRatio = await cpuRatio(load, gateway, { a: a!, b: b! }, { connections: settings.connections, seconds: settings.sliceSeconds, rounds: 4 });
+      }
     });
     const baselines = new Map<string, Measurement>();
     for (const scenario of SCENARIOS.filter((s) => settings.scenarios.includes(s.key))) {

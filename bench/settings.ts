@@ -35,7 +35,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     scenarios: scenarios as ScenarioKey[],
     warmupSeconds: number('BENCH_WARMUP_S', env.BENCH_WARMUP_S ?? '1'),
     rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', env.BENCH_ROUNDS ?? '3'))),
-    sliceSeconds: number('BENCH_SLICE_S', env.BENCH_SLICE_S ?? '1.25'),
+    sliceSeconds: number('BENCH_SLICE_S', env.BENCH_SLICE_S ?? '1'),
     connections: number('BENCH_CONNECTIONS', env.BENCH_CONNECTIONS ?? '10'),
     upstreamConnections: number('UPSTREAM_CONNECTIONS', env.UPSTREAM_CONNECTIONS ?? '64'),
     pin: env.BENCH_PIN === '1',

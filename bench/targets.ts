@@ -57,11 +57,12 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
     judge(`(b) ${latency} ms: exactly 1 upstream request per operation`, find('b', 'gateway', latency)?.upstreamRequestsPerOp, (v) => Math.abs(v - 1) < 0.005, (v) => `${v.toFixed(3)} req/op`);
   }
   judge('(b) 0 ms: req/s ≥ 35% of bare proxy', rpsRatio('b', 0), (v) => v >= 0.35, percent);
+  const rowsRatio = ratio(find('b', 'gateway', 0)?.cpuPer1k, find('a', 'gateway', 0)?.cpuPer1k);
   judge(
-    '(b) 0 ms: gateway CPU per operation ≤ 3× that of (a)',
-    ratio(find('b', 'gateway', 0)?.cpuPer1k, find('a', 'gateway', 0)?.cpuPer1k),
+    '(b) 0 ms: gateway CPU per operation ≤ 3× that of (a), measured alternating on one process',
+    results.checks.cpuRatio?.ratio,
     (v) => v <= 3,
-    (v) => `${v.toFixed(2)}×`,
+    (v) => `${v.toFixed(2)}× (from the table rows, measured apart: ${rowsRatio?.toFixed(2) ?? '–'}×)`,
   );
   for (const latency of results.settings.latencies) {
     judge(`(c) ${latency} ms: 1 upstream request per ≤50 representations (20 → 1)`, find('c', 'gateway', latency)?.upstreamRequestsPerOp, (v) => Math.abs(v - 1) < 0.005, (v) => `${v.toFixed(3)} req/op`);
