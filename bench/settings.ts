@@ -33,7 +33,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
   return {
     latencies: list(env.BENCH_LATENCIES, '0,20').map((value) => number('BENCH_LATENCIES', value)),
     scenarios: scenarios as ScenarioKey[],
-    warmupSeconds: number('BENCH_WARMUP_S', env.BENCH_WARMUP_S ?? '1'),
+    warmupSeconds: number('BENCH_WARMUP_S', env.BENCH_WARMUP_S ?? '2'),
     rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', env.BENCH_ROUNDS ?? '3'))),
     sliceSeconds: number('BENCH_SLICE_S', env.BENCH_SLICE_S ?? '1'),
     connections: number('BENCH_CONNECTIONS', env.BENCH_CONNECTIONS ?? '10'),
