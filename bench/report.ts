@@ -1,0 +1,141 @@
+/**
+ * The results table (markdown, printed and written to bench/results/latest.md) and the raw
+ * figures (latest.json). Every gateway figure is also given relative to the bare proxy (P) and
+ * to the direct call (D) measured in the same run.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { CpuRatioCheck, EntitiesCheck, PushdownCheck } from './checks.js';
+import type { Measurement } from './measure.js';
+import type { ScenarioKey, Target } from './scenarios.js';
+import { SCENARIOS } from './scenarios.js';
+import type { BenchSettings } from './settings.js';
+import { evaluateTargets, type TargetVerdict } from './targets.js';
+
+export interface BenchResults {
+  startedAt: string;
+  elapsedSeconds?: number;
+  machine: { cpu: string; cpus: number; memoryGiB: number; node: string; kernel: string; loadAverageAtStart: number[] };
+  settings: BenchSettings;
+  measurements: Measurement[];
+  checks: {
+    equivalence?: { scenario: ScenarioKey; gateway: string[]; direct: string[]; same: boolean; error?: string }[];
+    pushdown?: PushdownCheck;
+    entities?: EntitiesCheck;
+    cpuRatio?: CpuRatioCheck;
+  };
+  targets?: TargetVerdict[];
+}
+
+const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+
+export async function writeResults(results: BenchResults): Promise<{ markdown: string; files: string[] }> {
+  results.targets = evaluateTargets(results);
+  const markdown = renderMarkdown(results);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const files = [`${RESULTS_DIR}latest.md`, `${RESULTS_DIR}latest.json`];
+  await writeFile(files[0]!, markdown);
+  await writeFile(files[1]!, `${JSON.stringify(results, null, 2)}\n`);
+  return { markdown, files };
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const { machine: m, settings: s } = results;
+  const lines = [
+    `# Benchmark ${results.startedAt}`,
+    '',
+    `Machine: ${m.cpu}, ${m.cpus} CPUs, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}; load average at start ${m.loadAverageAtStart.join(' / ')}.`,
+    `Each row: ${s.warmupSeconds} s warm-up, then ${s.rounds} × ${s.sliceSeconds} s measured with autocannon in its own process, ` +
+      'slices of D, P and G interleaved in rotating order; ' +
+      `${s.connections} connections (uploads: 20; "1c" rows: 1). Upstream pool: ${s.upstreamConnections} connections for gateway and proxy. ` +
+      `CPU pinning: ${s.pin ? 'server under test on CPU 1, sandbox and load on CPU 0' : 'off'}. ` +
+      `Gateway: \`node dist/src/main.js\`, NODE_ENV=production. Run time ${results.elapsedSeconds?.toFixed(0) ?? '?'} s.`,
+    '',
+    'D = the sandbox called directly over REST (floor); P = bare node:http + undici proxy (ceiling); G = this gateway. ' +
+      'Gateway cells add "(vs P, vs D)": % for req/s, × for everything else. CPU = seconds of server CPU per 1000 operations; ' +
+      'upstream figures come from the sandbox request log (bytes = request + response bodies).',
+    '',
+  ];
+  for (const latency of s.latencies) {
+    lines.push(`## Upstream latency ${latency} ms`, '', ...table(results.measurements.filter((row) => row.latencyMs === latency)), '');
+  }
+  lines.push('## Checks', '', ...checks(results), '', '## Targets', '', ...targetLines(results.targets ?? []), '');
+  return lines.join('\n');
+}
+
+const HEADER = ['scenario', 'target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'CPU s/1k ops', 'upstream req/op', 'upstream B/op', 'peak RSS MB', 'failures'];
+
+function table(rows: Measurement[]): string[] {
+  const out = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const name = `${row.scenario}${row.connections === 1 ? ' (1c)' : ''}`;
+    const target = TARGET_LABEL[row.target] + (row.sameAs ? ` (= ${row.sameAs})` : '');
+    if (row.skipped) {
+      out.push(`| ${name} | ${target} | ${row.connections} | ${row.skipped.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |${' |'.repeat(HEADER.length - 4)}`);
+      continue;
+    }
+    const base = (t: Target) => rows.find((r) => r.target === t && r.connections === row.connections && r.scenario === row.scenario && !r.skipped);
+    const [proxy, direct] = row.target === 'gateway' ? [base('proxy'), base('direct')] : [undefined, undefined];
+    const cell = (pick: (r: Measurement) => number | undefined, format: (v: number) => string, kind: 'percent' | 'times') => {
+      const value = pick(row);
+      if (value === undefined || Number.isNaN(value)) return '–';
+      return format(value) + ratios(value, proxy && pick(proxy), direct && pick(direct), kind);
+    };
+    out.push(
+      `| ${name} | ${target} | ${row.connections} | ${[
+        cell((r) => r.rps, (v) => v.toFixed(0), 'percent'),
+        cell((r) => r.p50Ms, (v) => v.toFixed(2), 'times'),
+        cell((r) => r.p99Ms, (v) => v.toFixed(2), 'times'),
+        cell((r) => r.cpuPer1k, (v) => v.toFixed(3), 'times'),
+        cell((r) => r.upstreamRequestsPerOp, (v) => v.toFixed(2), 'times'),
+        cell((r) => r.upstreamBytesPerOp, (v) => v.toFixed(0), 'times'),
+        cell((r) => (r.peakRssBytes === undefined ? undefined : r.peakRssBytes / 2 ** 20), (v) => v.toFixed(0), 'times'),
+      ].join(' | ')} | ${row.failures ?? '–'} |`,
+    );
+  }
+  return out;
+}
+
+const TARGET_LABEL: Record<Target, string> = { direct: 'D direct', proxy: 'P proxy', gateway: 'G gateway' };
+
+function ratios(value: number, proxy: number | undefined, direct: number | undefined, kind: 'percent' | 'times'): string {
+  const one = (base: number | undefined, tag: string) => {
+    if (base === undefined || Number.isNaN(base) || base === 0) return undefined;
+    return kind === 'percent' ? `${((value / base) * 100).toFixed(0)}% ${tag}` : `${(value / base).toFixed(2)}× ${tag}`;
+  };
+  const parts = [one(proxy, 'P'), one(direct, 'D')].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function checks(results: BenchResults): string[] {
+  const out: string[] = [];
+  for (const item of results.checks.equivalence ?? []) {
+    const title = SCENARIOS.find((s) => s.key === item.scenario)?.title ?? item.scenario;
+    out.push(
+      item.error
+        ? `- (${item.scenario}) ${title}: could not compare upstream calls: ${item.error.slice(0, 200)}`
+        : `- (${item.scenario}) ${title}: gateway upstream \`${item.gateway.join('; ')}\`${item.same ? ' = baseline' : ` ≠ baseline \`${item.direct.join('; ')}\``}`,
+    );
+  }
+  const p = results.checks.pushdown;
+  if (p) {
+    out.push(
+      `- Field pushdown: \`group(id) { subject }\` costs ${p.subjectOnlyBytesPerOp.toFixed(0)} upstream bytes, every field ${p.allFieldsBytesPerOp.toFixed(0)}: ${(p.ratio * 100).toFixed(1)}%.`,
+    );
+  }
+  const e = results.checks.entities;
+  if (e) out.push(`- \`_entities\` with ${e.representations} representations: ${e.upstreamRequests} upstream request(s) (\`${e.requests.join('; ')}\`).`);
+  const c = results.checks.cpuRatio;
+  if (c) {
+    out.push(
+      `- Gateway CPU per operation at 0 ms, (a) and (b) alternating on one process: (a) ${c.aMsPerOp.toFixed(3)} ms, (b) ${c.bMsPerOp.toFixed(3)} ms: ${c.ratio.toFixed(2)}×.`,
+    );
+  }
+  return out;
+}
+
+function targetLines(verdicts: TargetVerdict[]): string[] {
+  const out = ['| target | measured | verdict |', '|---|---|---|'];
+  for (const v of verdicts) out.push(`| ${v.target} | ${v.measured} | ${v.verdict} |`);
+  return out;
+}

@@ -1,0 +1,185 @@
+/**
+ * The benchmarked operations, each as the HTTP request a client sends to the gateway and as the
+ * REST call(s) the gateway is expected to make for it, which the direct and proxied baselines
+ * send instead. `run.ts` checks, before any load, that both produce the same upstream traffic.
+ */
+import type { LoadRequest } from './load.js';
+import { graphqlUpload, multipart } from './multipart.js';
+
+export type Target = 'direct' | 'proxy' | 'gateway';
+export const TARGETS: readonly Target[] = ['direct', 'proxy', 'gateway'];
+
+export type HttpCall = Pick<LoadRequest, 'method' | 'headers' | 'body' | 'expect'> & { path: string };
+export type Built = HttpCall | { skipped: string };
+
+export interface Fixture {
+  token: string;
+  /** The Graph API version the gateway is configured with (its upstream path prefix). */
+  version: string;
+  /** Seeded groups (at least 22), each with 8 participants and a description. */
+  groupIds: string[];
+  /** A 1 MiB square JPEG. */
+  picture: Buffer;
+  mutations: MutationSupport;
+}
+
+/** What the gateway's schema offers for (d) and (e): found by introspection, never assumed. */
+export interface MutationSupport {
+  updateGroup: { selection: string } | { skipped: string };
+  upload: { skipped: string } | undefined;
+}
+
+export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e';
+
+export interface Scenario {
+  key: ScenarioKey;
+  title: string;
+  /** Concurrency for this scenario instead of the run's default. */
+  connections?: number;
+  /**
+   * Memory is what this scenario is judged on: each server is first warmed with one connection
+   * (one operation in flight) and its RSS recorded, so growth at full concurrency is measured
+   * from a warm process rather than from start-up.
+   */
+  memory?: true;
+  build(target: Target, fixture: Fixture): Built;
+}
+
+/** The selection of scenario (a): what the issue names. */
+export const GROUP_SELECTION = 'id subject participants { waId }';
+/** The Graph fields that selection needs (sorted, as the gateway sends them). */
+const GROUP_FIELDS = ['id', 'participants', 'subject'];
+
+const ALIASES = 20;
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    key: 'a',
+    title: 'group(id) { id subject participants { waId } }',
+    build: (target, f) =>
+      target === 'gateway'
+        ? graphql(f, `query A($id: ID!) { group(id: $id) { ${GROUP_SELECTION} } }`, { id: f.groupIds[0] })
+        : restRead(f, f.groupIds[0]!, GROUP_FIELDS),
+  },
+  {
+    key: 'b',
+    title: `${ALIASES} aliased group(id) lookups`,
+    build: (target, f) => {
+      const ids = f.groupIds.slice(0, ALIASES);
+      if (target !== 'gateway') return restBatch(f, ids, GROUP_FIELDS);
+      const lookups = ids.map((id, i) => `g${i}: group(id: ${JSON.stringify(id)}) { ${GROUP_SELECTION} }`);
+      return graphql(f, `query B { ${lookups.join(' ')} }`, {});
+    },
+  },
+  {
+    key: 'c',
+    title: `_entities with ${ALIASES} representations`,
+    build: (target, f) => {
+      const ids = f.groupIds.slice(0, ALIASES);
+      if (target !== 'gateway') return restBatch(f, ids, GROUP_FIELDS);
+      return entities(f, ids);
+    },
+  },
+  {
+    key: 'd',
+    title: 'updateGroup(input: { id, subject })',
+    build: (target, f) => {
+      // Groups past the 20 read ones, so (a)–(c) always read the same data.
+      const id = f.groupIds[ALIASES]!;
+      const subject = 'Benchmark subject';
+      if (target !== 'gateway') return restUpdate(f, id, subject);
+      const support = f.mutations.updateGroup;
+      if ('skipped' in support) return support;
+      return graphql(f, `mutation D($input: UpdateGroupInput!) { updateGroup(input: $input) { ${support.selection} } }`, {
+        input: { id, subject },
+      });
+    },
+  },
+  {
+    key: 'e',
+    title: '1 MiB profile picture uploads, 20 at a time',
+    connections: 20,
+    memory: true,
+    build: (target, f) => {
+      const id = f.groupIds[ALIASES + 1]!;
+      if (target !== 'gateway') return restPicture(f, id);
+      const support = f.mutations.updateGroup;
+      if ('skipped' in support) return support;
+      if (f.mutations.upload) return f.mutations.upload;
+      const query = `mutation E($id: ID!, $picture: Upload!) { updateGroup(input: { id: $id, profilePicture: $picture }) { ${support.selection} } }`;
+      const form = graphqlUpload(query, { id }, 'picture', { name: '0', value: f.picture, filename: 'picture.jpg', contentType: 'image/jpeg' });
+      return {
+        method: 'POST',
+        path: '/graphql',
+        // Multipart requests must carry a CSRF-prevention header.
+        headers: { ...auth(f), 'content-type': form.contentType, 'x-graphql-yoga-csrf': '1' },
+        body: form.body,
+        expect: 'graphql-data',
+      };
+    },
+  },
+];
+
+export function graphql(f: Fixture, query: string, variables: Record<string, unknown>): HttpCall {
+  return {
+    method: 'POST',
+    path: '/graphql',
+    headers: { ...auth(f), 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify({ query, variables })),
+    expect: 'graphql-data',
+  };
+}
+
+export function entities(f: Fixture, ids: readonly string[], selection = GROUP_SELECTION): HttpCall {
+  const query = `query C($representations: [_Any!]!) { _entities(representations: $representations) { ... on Group { ${selection} } } }`;
+  return graphql(f, query, { representations: ids.map((id) => ({ __typename: 'Group', id })) });
+}
+
+function auth(f: Fixture): Record<string, string> {
+  return { authorization: `Bearer ${f.token}` };
+}
+
+/** `GET /{v}/{id}?fields=…`: what the gateway sends for one group. */
+function restRead(f: Fixture, id: string, fields: readonly string[]): HttpCall {
+  const query = new URLSearchParams({ fields: fields.join(',') });
+  return { method: 'GET', path: `/${f.version}/${encodeURIComponent(id)}?${query}`, headers: auth(f), expect: 'rest' };
+}
+
+/** `POST /{v}/` with `batch=[…]`: the one request the gateway sends for many groups. */
+function restBatch(f: Fixture, ids: readonly string[], fields: readonly string[]): HttpCall {
+  const query = new URLSearchParams({ fields: fields.join(',') });
+  const batch = ids.map((id) => ({ method: 'GET', relative_url: `${f.version}/${encodeURIComponent(id)}?${query}` }));
+  return {
+    method: 'POST',
+    path: `/${f.version}/`,
+    headers: { ...auth(f), 'content-type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from(new URLSearchParams({ batch: JSON.stringify(batch), include_headers: 'false' }).toString()),
+    expect: 'rest',
+  };
+}
+
+/** `POST /{v}/{id}` with a JSON body (notes §1.4). */
+function restUpdate(f: Fixture, id: string, subject: string): HttpCall {
+  return {
+    method: 'POST',
+    path: `/${f.version}/${encodeURIComponent(id)}`,
+    headers: { ...auth(f), 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify({ messaging_product: 'whatsapp', subject })),
+    expect: 'rest',
+  };
+}
+
+/** `POST /{v}/{id}` multipart with `messaging_product` and the picture as `file` (notes §1.4). */
+function restPicture(f: Fixture, id: string): HttpCall {
+  const form = multipart([
+    { name: 'messaging_product', value: 'whatsapp' },
+    { name: 'file', value: f.picture, filename: 'picture.jpg', contentType: 'image/jpeg' },
+  ]);
+  return {
+    method: 'POST',
+    path: `/${f.version}/${encodeURIComponent(id)}`,
+    headers: { ...auth(f), 'content-type': form.contentType },
+    body: form.body,
+    expect: 'rest',
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Benchmark settings from the environment, with defaults sized so that `npm run bench` finishes
+ * in under 5 minutes on 2 cores.
+ */
+import type { ScenarioKey } from './scenarios.js';
+
+export interface BenchSettings {
+  /** Fixed latency the sandbox adds to every Graph request, one full pass each (BENCH_LATENCIES, "0,20"). */
+  latencies: number[];
+  scenarios: ScenarioKey[];
+  /** Load on each target before measuring (BENCH_WARMUP_S). */
+  warmupSeconds: number;
+  /** Measured slices per target, interleaved with the other targets (BENCH_ROUNDS). */
+  rounds: number;
+  /** Length of one measured slice (BENCH_SLICE_S); a target is measured for rounds × slice seconds. */
+  sliceSeconds: number;
+  /** Concurrent client connections (BENCH_CONNECTIONS, 10); the upload scenario uses 20. */
+  connections: number;
+  /** Upstream pool size, the same for the gateway and the bare proxy (UPSTREAM_CONNECTIONS, 64). */
+  upstreamConnections: number;
+  /** BENCH_PIN=1: the process under test on CPU 1, sandbox and load generator on CPU 0. */
+  pin: boolean;
+  /** BENCH_CPU_PROF=1: run gateway and proxy with --cpu-prof into bench/results/profiles. */
+  cpuProfile: boolean;
+  graphApiVersion: string;
+  /** BENCH_GATEWAY_ENTRY: another build's main.js to measure (A/B of a change); default dist/src/main.js. */
+  gatewayEntry: string | undefined;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
+  const scenarios = list(env.BENCH_SCENARIOS, 'a,b,c,d,e');
+  for (const key of scenarios) if (!['a', 'b', 'c', 'd', 'e'].includes(key)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${key}`);
+  return {
+    latencies: list(env.BENCH_LATENCIES, '0,20').map((value) => number('BENCH_LATENCIES', value)),
+    scenarios: scenarios as ScenarioKey[],
+    warmupSeconds: number('BENCH_WARMUP_S', env.BENCH_WARMUP_S ?? '2'),
+    rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', env.BENCH_ROUNDS ?? '3'))),
+    sliceSeconds: number('BENCH_SLICE_S', env.BENCH_SLICE_S ?? '1'),
+    connections: number('BENCH_CONNECTIONS', env.BENCH_CONNECTIONS ?? '10'),
+    upstreamConnections: number('UPSTREAM_CONNECTIONS', env.UPSTREAM_CONNECTIONS ?? '64'),
+    pin: env.BENCH_PIN === '1',
+    cpuProfile: env.BENCH_CPU_PROF === '1',
+    graphApiVersion: env.GRAPH_API_VERSION ?? 'v23.0',
+    gatewayEntry: env.BENCH_GATEWAY_ENTRY || undefined,
+  };
+}
+
+function list(value: string | undefined, fallback: string): string[] {
+  return (value ?? fallback)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function number(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name}: expected a number, got ${JSON.stringify(value)}`);
+  return parsed;
+}
