@@ -39,6 +39,10 @@ export async function startGateway(sandboxUrl: string, settings: BenchSettings, 
     script: settings.gatewayEntry ?? dist('src/main.js'),
     env: {
       NODE_ENV: 'production',
+      // Production turns introspection off; the bench reads the schema to find its scenarios.
+      GRAPHQL_INTROSPECTION: 'true',
+      // The load generator sends more than the production per-process limits expect from one client.
+      UPSTREAM_MAX_QUEUE: '4096',
       HOST: '127.0.0.1',
       PORT: String(port),
       GRAPH_API_URL: sandboxUrl,

@@ -8,8 +8,8 @@ export interface RequestBodyLimitPluginOptions {
 /**
  * Operations are small: a body over `maxBytes` is refused with HTTP 413 before it is read, by its
  * Content-Length, or while it streams when it has none (chunked). Multipart bodies (uploads) are
- * left to Yoga's own `maxRequestBodySize` and the upload parser's per-file limit, which are sized
- * for a picture.
+ * left to useUploads (declared length) and the upload parser's per-file and per-field limits,
+ * which are sized for a picture. Yoga's own `maxRequestBodySize` is off (gateway.ts).
  */
 export function useRequestBodyLimit({ maxBytes = 1_000_000 }: RequestBodyLimitPluginOptions = {}): Plugin {
   const tooLarge = () =>
