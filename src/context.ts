@@ -39,17 +39,11 @@ export function createContextFactory({ reader, client, defaultAccessToken }: Con
     const credentials = credentialsOf(request, defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
     const trace = currentTrace();
-    return {
-      groups:
-        credentials instanceof GatewayError
-          ? refusingLoader(credentials)
-          : createGroupLoader(reader, { token: credentials, signal: request.signal, trace }),
-      groupWriter:
-        credentials instanceof GatewayError
-          ? refusingWriter(credentials)
-          : new GroupWriter(client, { token: credentials, signal: request.signal, trace }),
-      partialErrors: [],
-    };
+    if (credentials instanceof GatewayError) {
+      return { groups: refusingLoader(credentials), groupWriter: refusingWriter(credentials), partialErrors: [] };
+    }
+    const caller = { token: credentials, signal: request.signal, trace };
+    return { groups: createGroupLoader(reader, caller), groupWriter: new GroupWriter(client, caller), partialErrors: [] };
   };
 }
 

@@ -6,7 +6,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
-import { isExpectedError, maskGatewayError, usePublicErrors, useValidationErrorCode } from './plugins/error-masking.js';
+import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
@@ -89,7 +89,6 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
       usePartialErrors(),
-      useValidationErrorCode(),
       // Last: every error of every result gets a public code and no field suggestions.
       usePublicErrors(),
     ],

@@ -104,21 +104,6 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /**
- * Validation errors never pass through `maskError`: Yoga returns them as they are, with its own
- * GRAPHQL_VALIDATION_FAILED code (set with `||=` by a later plugin). This gives them ours first.
- */
-export function useValidationErrorCode(): Plugin {
-  return {
-    onValidate: () => ({ valid, result }) => {
-      if (valid) return;
-      for (const error of result) {
-        (error.extensions as { code?: string }).code ??= 'BAD_USER_INPUT';
-      }
-    },
-  };
-}
-
-/**
  * Yoga logs every error that masking rewrote at level error. Errors the gateway meant to show its
  * caller (a GatewayError, GraphQL's own syntax/validation errors) are not faults: the operation's
  * log line already carries their codes. Everything else is.
