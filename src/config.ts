@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   CORS_ORIGINS: origins.optional(),
   MAX_IDS_PER_OPERATION: positiveInt(200),
   MAX_REQUEST_BODY_BYTES: positiveInt(1_000_000),
+  MAX_CONCURRENT_UPLOADS: positiveInt(8),
+  UPLOAD_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
@@ -59,6 +61,10 @@ export interface Config {
   readonly corsOrigins: readonly string[] | undefined;
   readonly maxIdsPerOperation: number;
   readonly maxRequestBodyBytes: number;
+  /** Pictures being read, checked or sent upstream at once; more wait (spooled) up to `uploadWaitTimeoutMs`, then RATE_LIMITED. */
+  readonly maxConcurrentUploads: number;
+  /** How long a spooled picture may wait for one of `maxConcurrentUploads`; default UPSTREAM_TIMEOUT_MS. */
+  readonly uploadWaitTimeoutMs: number;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   readonly logLevel: string;
@@ -105,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS && Object.freeze([...e.CORS_ORIGINS]),
     maxIdsPerOperation: e.MAX_IDS_PER_OPERATION,
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    maxConcurrentUploads: e.MAX_CONCURRENT_UPLOADS,
+    uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
   });

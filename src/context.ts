@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
+import { credentialsOf } from './credentials.js';
 import { GatewayError } from './errors.js';
 import type { GraphClient } from './graph/client.js';
 import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/group-loader.js';
@@ -55,13 +56,4 @@ function refusingLoader(error: GatewayError): GroupLoader {
 function refusingWriter(error: GatewayError): GroupWrites {
   const refuse = () => Promise.reject(error);
   return { updateText: refuse, updatePicture: refuse, delete: refuse };
-}
-
-function credentialsOf(request: Request, defaultAccessToken: string | undefined): string | GatewayError {
-  const header = request.headers.get('authorization');
-  if (header === null || header.trim() === '') {
-    return defaultAccessToken ?? new GatewayError('UNAUTHENTICATED', 'Send `Authorization: Bearer <WhatsApp access token>` (or configure WHATSAPP_ACCESS_TOKEN)');
-  }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1] ?? new GatewayError('UNAUTHENTICATED', 'The Authorization header must be `Bearer <WhatsApp access token>`');
 }

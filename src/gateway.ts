@@ -83,7 +83,11 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
-      useUploads(),
+      useUploads({
+        defaultAccessToken: config.defaultAccessToken,
+        maxConcurrentUploads: config.maxConcurrentUploads,
+        uploadWaitTimeoutMs: config.uploadWaitTimeoutMs,
+      }),
       useRequestLogging({ logger }),
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),

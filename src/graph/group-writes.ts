@@ -46,8 +46,9 @@ export class GroupWriter implements GroupWrites {
 
   /**
    * `POST /{v}/{id}` as multipart/form-data: `messaging_product=whatsapp` and a `file` part of type
-   * image/jpeg. The picture is a complete in-memory Blob (a native one: undici sends anything else
-   * as "[object Object]", notes §4.5), so undici sends a Content-Length and never a half-streamed body.
+   * image/jpeg. The picture is a native Blob of known size (undici sends anything else as
+   * "[object Object]"), usually backed by the spooled file (`fs.openAsBlob`): undici sends a
+   * Content-Length and streams the bytes from disk, so the picture is never held in memory whole.
    */
   async updatePicture(id: string, jpeg: Blob): Promise<WriteReceipt> {
     // undici's own FormData: Node 20's global one (bundled undici 6) fails inside undici 7 (notes §4.5).

@@ -1,7 +1,9 @@
 import { locatedError, responsePathAsArray } from 'graphql';
+import type { FileUpload } from 'graphql-upload-ts';
+import type { GatewayContext } from '../context.js';
 import { GatewayError, PartialUpdateError } from '../errors.js';
 import type { GroupTextChanges, WriteReceipt } from '../graph/group-writes.js';
-import { readProfilePicture } from '../uploads/profile-picture.js';
+import type { ReservedPicture } from '../uploads/request-uploads.js';
 import { builder } from './builder.js';
 import { GroupRef, loadGroup } from './group.js';
 import { assertGroupId } from './group-id.js';
@@ -88,8 +90,10 @@ builder.mutationField('updateGroup', (t) =>
         throw new GatewayError('BAD_USER_INPUT', 'Nothing to update: give at least one of subject, description or profilePicture');
       }
       const writer = context.groupWriter;
-      // Read and check the whole picture before anything goes upstream, text included.
-      const picture = input.profilePicture ? await readProfilePicture(input.profilePicture) : undefined;
+      // Check the whole picture before anything goes upstream, text included. It holds one of the
+      // process's upload slots from then until its upstream answer.
+      const reserved = input.profilePicture ? await reservePicture(input.profilePicture, context) : undefined;
+      const picture = reserved?.picture;
 
       const steps: { fields: UpdateGroupFieldName[]; write: () => Promise<WriteReceipt> }[] = [];
       if (text) steps.push({ fields: text.fields, write: () => writer.updateText(id, text.changes) });
@@ -113,12 +117,22 @@ builder.mutationField('updateGroup', (t) =>
         }
         return result;
       } finally {
+        reserved?.release();
         // Whatever happened upstream, later reads in this request must not see the old group.
         context.groups.forget(id);
       }
     },
   }),
 );
+
+/**
+ * The checked picture and its upload slot. An `Upload` only exists in a multipart request, whose
+ * parser (useUploads) sets `context.uploads`. A picture that fails its checks gives its slot back.
+ */
+function reservePicture(upload: Promise<FileUpload>, context: GatewayContext): Promise<ReservedPicture> {
+  if (!context.uploads) throw new Error('An Upload outside a multipart request: useUploads is not installed');
+  return context.uploads.reservePicture(upload);
+}
 
 /** The JSON part of the update, validated (§3): every problem in one BAD_USER_INPUT. */
 function textChanges(input: { subject?: string | null; description?: string | null }):

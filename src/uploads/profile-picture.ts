@@ -14,22 +14,36 @@ const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 
 /** A picture that passed every rule: safe to send upstream. */
 export interface ProfilePicture {
-  /** The JPEG, typed image/jpeg, ready to be a multipart part. */
+  /** The JPEG, typed image/jpeg, ready to be a multipart part: backed by the spooled file, not memory. */
   file: Blob;
   width: number;
   height: number;
 }
 
+/** How much of the file is read first to find the JPEG header; doubled while the header runs on. */
+const HEADER_PROBE_BYTES = 64 * 1024;
+
 /**
- * Reads the client's upload (stopping at 5 MiB) and checks it against the Graph API's rules, so that
- * a picture the Graph API would refuse never leaves the gateway.
+ * Checks the client's upload (at most 5 MiB, refused while streaming past that) against the Graph
+ * API's rules, so that a picture the Graph API would refuse never leaves the gateway. Only the
+ * file's first bytes are read, as far as the JPEG header goes; the picture itself stays on disk
+ * until it is sent.
  */
 export async function readProfilePicture(upload: Promise<FileUpload>): Promise<ProfilePicture> {
-  const bytes = await readUpload(upload, { maxBytes: PROFILE_PICTURE_MAX_BYTES, label: LABEL });
-  const size = checkProfilePicture(bytes);
-  // The Blob takes a copy: from here on only it is kept, and the buffer can be collected, so an
-  // upload waiting for the Graph API holds its size once, not twice.
-  return { file: new Blob([bytes], { type: PROFILE_PICTURE_TYPE }), ...size };
+  const file = await readUpload(upload, { maxBytes: PROFILE_PICTURE_MAX_BYTES, label: LABEL, type: PROFILE_PICTURE_TYPE });
+  return { file, ...(await checkProfilePictureFile(file)) };
+}
+
+/**
+ * The rules of checkProfilePicture, applied to a file read from its start: 64 KiB holds the header
+ * of nearly every JPEG, but EXIF thumbnails and ICC profiles come before the frame header and can
+ * push it further, so the prefix doubles until the dimensions are readable or the file is read.
+ */
+async function checkProfilePictureFile(file: Blob): Promise<{ width: number; height: number }> {
+  for (let length = HEADER_PROBE_BYTES; ; length *= 2) {
+    const bytes = Buffer.from(await file.slice(0, length).arrayBuffer());
+    if (bytes.length >= file.size || !isJpeg(bytes) || readableDimensions(bytes)) return checkProfilePicture(bytes);
+  }
 }
 
 /**
@@ -38,7 +52,7 @@ export async function readProfilePicture(upload: Promise<FileUpload>): Promise<P
  * big enough. Size is the reader's job: it must be enforced while streaming, not after.
  */
 export function checkProfilePicture(bytes: Buffer): { width: number; height: number } {
-  if (!bytes.subarray(0, JPEG_SIGNATURE.length).equals(JPEG_SIGNATURE)) {
+  if (!isJpeg(bytes)) {
     throw refuse(`The ${LABEL} must be a JPEG image (${PROFILE_PICTURE_TYPE}); ${describeNonJpeg(bytes)}`);
   }
   const { width, height } = jpegDimensions(bytes);
@@ -55,17 +69,28 @@ export function checkProfilePicture(bytes: Buffer): { width: number; height: num
   return { width, height };
 }
 
+function isJpeg(bytes: Buffer): boolean {
+  return bytes.subarray(0, JPEG_SIGNATURE.length).equals(JPEG_SIGNATURE);
+}
+
 /** Width and height from the JPEG's frame header (image-size walks the markers to SOF0/1/2). */
 function jpegDimensions(bytes: Buffer): { width: number; height: number } {
+  const size = readableDimensions(bytes);
+  if (size) return size;
+  throw refuse(
+    `The ${LABEL} starts like a JPEG but its dimensions could not be read from the JPEG header (truncated or corrupt file); upload a complete baseline or progressive JPEG`,
+  );
+}
+
+/** The JPEG's dimensions, or undefined when `bytes` end before its frame header or it is corrupt. */
+function readableDimensions(bytes: Buffer): { width: number; height: number } | undefined {
   try {
     const size = imageSize(ownMemory(bytes));
     if (size.type === 'jpg' && size.width > 0 && size.height > 0) return { width: size.width, height: size.height };
   } catch {
-    // A truncated or corrupt marker sequence: reported below.
+    // A truncated or corrupt marker sequence.
   }
-  throw refuse(
-    `The ${LABEL} starts like a JPEG but its dimensions could not be read from the JPEG header (truncated or corrupt file); upload a complete baseline or progressive JPEG`,
-  );
+  return undefined;
 }
 
 function describeNonJpeg(bytes: Buffer): string {

@@ -1,63 +1,48 @@
+import { openAsBlob } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import type { FileUpload } from 'graphql-upload-ts';
 import { GatewayError } from '../errors.js';
 
 export interface ReadUploadOptions {
-  /** The most bytes the file may have: reading stops, and the upload is refused, past this. */
+  /** The most bytes the file may have: past this the upload is refused. */
   maxBytes: number;
   /** What the file is, for messages: "profile picture". */
   label: string;
+  /** The MIME type the returned Blob carries. */
+  type: string;
 }
 
 /**
- * Reads one uploaded file into memory, counting while it streams: past `maxBytes` it stops reading
- * and refuses the upload. Refusals (too large, missing, interrupted) are BAD_USER_INPUT.
+ * Waits until graphql-upload-ts has spooled the whole file to its temp file, then returns that file
+ * as a file-backed Blob (`fs.openAsBlob`): nothing is read into memory here, and whoever reads the
+ * Blob (the header check, undici sending it upstream) streams it from disk. The parser stops
+ * spooling past `maxBytes` (busboy `fileSize`) and fails the file with a 413, which becomes the
+ * "too large" refusal; so do a missing or interrupted file (BAD_USER_INPUT).
  *
- * Two passes over graphql-upload-ts's temp-file spool (each `createReadStream()` starts from the
- * beginning): the first only counts, keeping nothing, and the second copies into one buffer of
- * exactly that size. So a refused upload costs no memory, and an accepted one costs its own size
- * once, never a list of chunks plus the joined copy. The parser enforces the same limit (busboy
- * `fileSize`): a file that overflows it errors the stream with a 413, the same "too large" refusal.
+ * The Blob is valid while the request is: the parser removes the temp file when the response closes.
  */
-export async function readUpload(upload: Promise<FileUpload>, { maxBytes, label }: ReadUploadOptions): Promise<Buffer<ArrayBuffer>> {
-  let file: FileUpload;
+export async function readUpload(upload: Promise<FileUpload>, { maxBytes, label, type }: ReadUploadOptions): Promise<Blob> {
   try {
-    file = await upload;
-  } catch (error) {
-    throw uploadFailure(error, maxBytes, label);
-  }
-  try {
-    const size = await measure(file, maxBytes, label);
-    // Buffer.alloc: memory of its own (never Node's shared pool), which image-size relies on.
-    const bytes = Buffer.alloc(size);
-    let offset = 0;
-    await eachChunk(file, (chunk) => {
-      if (offset + chunk.length > size) throw tooLarge(maxBytes, label);
-      offset += chunk.copy(bytes, offset);
-    });
-    return bytes;
+    const file = await upload;
+    // 'finish': every byte is on disk. An error (the size limit, a client gone) rejects.
+    await finished(file.capacitor);
+    const blob = await openAsBlob(spoolPath(file), { type });
+    if (blob.size > maxBytes) throw tooLarge(maxBytes, label);
+    return blob;
   } catch (error) {
     throw uploadFailure(error, maxBytes, label);
   }
 }
 
-/** First pass: the file's size, or a refusal as soon as it passes `maxBytes`. */
-async function measure(file: FileUpload, maxBytes: number, label: string): Promise<number> {
-  let size = 0;
-  await eachChunk(file, (chunk) => {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes, label);
-  });
-  return size;
-}
-
-/** Streams the file from its start; throwing from `onChunk` stops and destroys the read at once. */
-async function eachChunk(file: FileUpload, onChunk: (chunk: Buffer) => void): Promise<void> {
-  const stream = file.createReadStream({ highWaterMark: 64 * 1024 });
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) onChunk(chunk);
-  } finally {
-    stream.destroy();
-  }
+/**
+ * The temp file's path. fs-capacitor keeps it in a private field (its public API is read streams,
+ * which would copy the file through memory); graphql-upload-ts pins that fs-capacitor copy, and the
+ * upload tests fail if a new version moves it.
+ */
+function spoolPath(file: FileUpload): string {
+  const path = (file.capacitor as unknown as { _path?: unknown })._path;
+  if (typeof path !== 'string') throw new Error('graphql-upload-ts: the spooled upload has no temp file path (fs-capacitor changed?)');
+  return path;
 }
 
 /**
@@ -72,7 +57,8 @@ function uploadFailure(error: unknown, maxBytes: number, label: string): unknown
   if (status === 400) {
     return new GatewayError('BAD_USER_INPUT', `The ${label} upload is missing from the multipart request: send it as the file part the \`map\` field names`);
   }
-  if (status === 499) {
+  // 499: the parser saw the client go; a premature close: the spool was released mid-file.
+  if (status === 499 || (error as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return new GatewayError('BAD_USER_INPUT', `The ${label} upload could not be read to the end (the request was interrupted); send it again`);
   }
   return error;

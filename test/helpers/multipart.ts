@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 
 /** A file to upload: given bytes, or `size` bytes generated while sending (`head`, then filler). */
 export type UploadBody = { bytes: Buffer } | { size: number; head?: Buffer };
@@ -151,4 +152,111 @@ function* fileChunks(file: UploadBody | undefined): Generator<Buffer> {
   // One reused filler chunk: bytes that never form a JPEG marker.
   const filler = Buffer.alloc(CHUNK, 0x5a);
   for (let left = file.size - head.length; left > 0; left -= CHUNK) yield left >= CHUNK ? filler : filler.subarray(0, left);
+}
+
+export interface LatePartRequest {
+  /** The GraphQL multipart `operations` field (JSON). */
+  operations: unknown;
+  /** The `map` field: file part name → object paths. */
+  map: Record<string, string[]>;
+  headers: Record<string, string>;
+  /** The file part (named "0"), sent only after the answer has arrived. */
+  file: Buffer;
+}
+
+export interface LatePartResult {
+  /** The answer, received before the file part was sent. */
+  status: number;
+  body: string;
+  /** Body bytes the socket accepted after the answer: the file part with its headers and the closing boundary, unless the server closed first. */
+  lateBytesWritten: number;
+}
+
+/**
+ * A chunked multipart request over a raw socket, sent in two halves: `operations`, `map` and the next
+ * part's boundary (so the parser finishes `map` and the server answers), then, only after the answer
+ * has been read, the file part and the end of the body. What a client does whose file arrives after
+ * the server has already answered (the operation never used it, or failed validation).
+ */
+export async function postWithLateFilePart(url: string, request: LatePartRequest): Promise<LatePartResult> {
+  const { hostname, port, pathname } = new URL(url);
+  const boundary = `----late-part-${randomBytes(8).toString('hex')}`;
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => undefined); // a server that closes first makes later writes fail: expected
+  await once(socket, 'connect');
+  const closed = once(socket, 'close');
+
+  const head = [
+    `POST ${pathname} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    `Content-Type: multipart/form-data; boundary=${boundary}`,
+    'Transfer-Encoding: chunked',
+    ...Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`),
+    '',
+    '',
+  ].join('\r\n');
+  socket.write(head);
+  const chunk = (data: Buffer | string) => {
+    const bytes = Buffer.from(data);
+    return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]);
+  };
+  // The `map` part ends only where the next boundary begins: send that boundary, not yet its headers.
+  socket.write(
+    chunk(part(boundary, 'operations', JSON.stringify(request.operations)) + part(boundary, 'map', JSON.stringify(request.map)) + `--${boundary}\r\n`),
+  );
+  const answer = await readResponse(socket);
+
+  let lateBytesWritten = 0;
+  const fileHead = `Content-Disposition: form-data; name="0"; filename="late.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+  const pieces: Buffer[] = [Buffer.from(fileHead)];
+  for (let offset = 0; offset < request.file.length; offset += CHUNK) pieces.push(request.file.subarray(offset, offset + CHUNK));
+  pieces.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+  for (const piece of pieces) {
+    if (socket.destroyed || socket.writableEnded) break;
+    if (!socket.write(chunk(piece))) await Promise.race([once(socket, 'drain'), closed]);
+    if (!socket.destroyed) lateBytesWritten += piece.length;
+  }
+  if (!socket.destroyed) socket.end('0\r\n\r\n');
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  socket.destroy();
+  return { ...answer, lateBytesWritten };
+}
+
+/** One HTTP/1.1 response (Content-Length or chunked body) read off a raw socket, which stays open. */
+function readResponse(socket: Socket): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let received = Buffer.alloc(0);
+    const done = (result: { status: number; body: string } | Error) => {
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onClose = () => done(new Error(`The connection closed before a whole response arrived: ${received.toString('latin1').slice(0, 200)}`));
+    const onData = (data: Buffer) => {
+      received = Buffer.concat([received, data]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const headers = received.subarray(0, end).toString('latin1');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1]);
+      const rest = received.subarray(end + 4);
+      const length = /^content-length:\s*(\d+)/im.exec(headers)?.[1];
+      if (length !== undefined && rest.length >= Number(length)) done({ status, body: rest.subarray(0, Number(length)).toString('utf8') });
+      else if (/^transfer-encoding:\s*chunked/im.test(headers) && rest.includes('0\r\n\r\n')) done({ status, body: dechunk(rest) });
+    };
+    socket.on('data', onData);
+    socket.once('close', onClose);
+  });
+}
+
+function dechunk(body: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = body.indexOf('\r\n', offset);
+    const size = Number.parseInt(body.subarray(offset, lineEnd).toString('latin1'), 16);
+    if (!size) return Buffer.concat(parts).toString('utf8');
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
 }

@@ -1,6 +1,7 @@
+import { WriteStream, type FileUpload } from 'graphql-upload-ts';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { checkProfilePicture } from '../../src/uploads/profile-picture.js';
+import { checkProfilePicture, readProfilePicture } from '../../src/uploads/profile-picture.js';
 import { makeJpeg } from '../sandbox/jpeg.js';
 
 /** The first bytes of a PNG file: signature and IHDR with 256×256. */
@@ -59,5 +60,42 @@ describe('profile picture rules', () => {
       message: 'The profile picture must be at least 192×192 pixels; got 100×100 pixels',
     });
     expect(refusal(makeJpeg(191, 191)).message).toBe('The profile picture must be at least 192×192 pixels; got 191×191 pixels');
+  });
+});
+
+describe('checking a spooled picture', () => {
+  /** `count` APP1 segments of the largest size (what EXIF data and ICC profiles look like) after SOI. */
+  function withLeadingSegments(jpeg: Buffer, count: number): Buffer {
+    const segment = Buffer.concat([Buffer.from([0xff, 0xe1, 0xff, 0xff]), Buffer.alloc(0xffff - 2, 0x20)]);
+    return Buffer.concat([jpeg.subarray(0, 2), ...Array.from({ length: count }, () => segment), jpeg.subarray(2)]);
+  }
+
+  async function check(bytes: Buffer) {
+    const capacitor = new WriteStream();
+    capacitor.end(bytes);
+    const file = { capacitor } as unknown as FileUpload;
+    try {
+      const { width, height, file: blob } = await readProfilePicture(Promise.resolve(file));
+      return { width, height, size: blob.size, sameBytes: Buffer.from(await blob.arrayBuffer()).equals(bytes) };
+    } finally {
+      capacitor.release();
+    }
+  }
+
+  it('finds the frame header past the first 64 KiB (three 64 KiB segments before it), and keeps every byte', async () => {
+    const jpeg = withLeadingSegments(makeJpeg(640, 640), 3);
+    expect(await check(jpeg)).toEqual({ width: 640, height: 640, size: jpeg.length, sameBytes: true });
+  });
+
+  it('refuses, by its header, a 300×200 JPEG whose header is far in', async () => {
+    await expect(check(withLeadingSegments(makeJpeg(300, 200), 2))).rejects.toThrow(
+      'The profile picture must be square, at least 192×192 pixels; got 300×200 pixels',
+    );
+  });
+
+  it('refuses a JPEG that ends before its frame header', async () => {
+    await expect(check(withLeadingSegments(makeJpeg(640, 640), 2).subarray(0, 131_000))).rejects.toThrow(
+      /^The profile picture starts like a JPEG but its dimensions could not be read/,
+    );
   });
 });
