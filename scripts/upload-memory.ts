@@ -1,5 +1,5 @@
 /**
- * Measures the gateway's peak memory for uploads (docs/mutations.md quotes the output):
+ * Measures the gateway's peak memory for uploads (the README's "Memory" paragraph quotes the output):
  *   npx tsx scripts/upload-memory.ts
  * The gateway runs as its own process (as `npm start` runs it) in front of a sandbox started here,
  * so neither the sandbox nor this client is counted. Linux only: reads VmRSS/VmHWM from /proc.
@@ -19,7 +19,7 @@ const query = 'mutation ($input: UpdateGroupInput!) { updateGroup(input: $input)
 
 const sandbox = await startSandbox();
 sandbox.tokens.addToken(TOKEN, { groups: '*' });
-const gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: sandbox.url, LOG_LEVEL: 'info', ...(process.env.GATEWAY_TMPDIR ? { TMPDIR: process.env.GATEWAY_TMPDIR } : {}) });
+const gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: sandbox.url, LOG_LEVEL: 'info', ...(process.env.GATEWAY_TMPDIR ? { TMPDIR: process.env.GATEWAY_TMPDIR } : {}), ...(process.env.MAX_CONCURRENT_UPLOADS ? { MAX_CONCURRENT_UPLOADS: process.env.MAX_CONCURRENT_UPLOADS } : {}) });
 try {
   const [, port] = await gateway.waitFor(/"port":(\d+)/);
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -52,6 +52,32 @@ try {
     chunked.result instanceof Error
       ? `client saw ${chunked.result.message} (connection closed by the gateway after its answer)`
       : `HTTP ${chunked.result.status}, ${mib(chunked.result.bytesSent)} sent before the answer, connection: ${chunked.result.connection}`,
+  );
+
+  // The benchmark's upload scenario, alone: from one 1 MiB upload in flight at a time to 20 at a
+  // time, sustained, peak resident growth as a multiple of the 20 MiB in flight.
+  const oneMiB = makeJpeg(1024, 1024, { totalBytes: MiB });
+  const keepInFlight = async (connections: number, seconds: number) => {
+    const until = Date.now() + seconds * 1000;
+    let ok = 0;
+    let failed = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (Date.now() < until) {
+          const { body } = await upload({ bytes: oneMiB });
+          if (JSON.stringify(body) === '{"data":{"updateGroup":{"success":true}}}') ok++;
+          else failed++;
+        }
+      }),
+    );
+    return { ok, failed };
+  };
+  await keepInFlight(1, 3);
+  const sustained = await peakGrowthOf(pid, () => keepInFlight(20, 8));
+  report(
+    '20 × 1 MiB uploads in flight for 8 s',
+    sustained,
+    `${(sustained.growth / (20 * MiB)).toFixed(2)}× the 20 MiB in flight (growth over one in flight); ${sustained.result.ok} succeeded, ${sustained.result.failed} failed`,
   );
 
   const jpeg = makeJpeg(1024, 1024, { totalBytes: 5 * MB });
