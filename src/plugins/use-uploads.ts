@@ -39,8 +39,8 @@ const MULTIPART_FRAMING_BYTES = 64 * 1024;
  * GraphQL multipart requests (https://github.com/jaydenseric/graphql-multipart-request-spec) parsed
  * by graphql-upload-ts straight from the Node request, in place of Yoga's own multipart parser
  * (create Yoga with `multipart: false`). Yoga's parser buffers every file in memory before any
- * resolver runs; this one spools the file to a temp file and lets the resolver read it, counting,
- * so a too-large picture becomes a BAD_USER_INPUT error for that field (library notes §1.3, variant C).
+ * resolver runs; this one spools the file to a temp file, counting: past the limit the file fails,
+ * and the resolver turns that into a BAD_USER_INPUT error for its field.
  *
  * A request whose Content-Length already exceeds the largest acceptable upload is refused before a
  * byte of its body is read. Parse failures (bad `operations`/`map`, too many files) are request
@@ -95,6 +95,7 @@ export function useUploads({
           return operations;
         } catch (error) {
           const status = (error as { status?: unknown }).status;
+          // 413 with maxFiles 0: the request carried a file (or an oversized field: no token either way).
           if (credentials instanceof GatewayError && status === 413) throw unauthenticated(credentials);
           throw uploadError(
             typeof status === 'number' && status >= 400 && status < 500 ? status : 400,

@@ -33,7 +33,7 @@ export class RequestUploads {
   track(operations: unknown): void {
     for (const upload of uploadsIn(operations)) {
       this.uploads.add(upload);
-      if (this.ended) releaseWhenSpooled(upload);
+      if (this.ended) discardWhenArrived(upload);
     }
   }
 
@@ -41,7 +41,7 @@ export class RequestUploads {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    for (const upload of this.uploads) releaseWhenSpooled(upload);
+    for (const upload of this.uploads) discardWhenArrived(upload);
   }
 
   /**
@@ -84,7 +84,7 @@ async function spooled(upload: Promise<FileUpload>): Promise<void> {
  * part on a spool error, while after a plain destroy the part would stay paused, and with it the
  * rest of the request body and the connection.
  */
-function releaseWhenSpooled(upload: Upload): void {
+function discardWhenArrived(upload: Upload): void {
   upload.promise.then(
     (file) => file.capacitor.destroy(new Error('The response has ended: the upload is no longer needed')),
     () => undefined,

@@ -108,6 +108,23 @@ describe('an upload without a usable token', () => {
   });
 });
 
+describe('an upload without an Authorization header, with WHATSAPP_ACCESS_TOKEN configured', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ env: { WHATSAPP_ACCESS_TOKEN: TOKEN } });
+    gw.sandbox.tokens.addToken(TOKEN, { groups: '*' });
+  });
+  afterAll(() => gw.close());
+
+  it('uses the configured token, as every other field does', async () => {
+    const id = gw.sandbox.groups.seedGroup().id;
+    const jpeg = makeJpeg(256, 256);
+    const { body } = await upload(gw, id, { bytes: jpeg }, { authorization: undefined });
+    expect(body).toEqual({ data: { updateGroup: { success: true } } });
+    expect(gw.sandbox.groups.picture(id)?.sha256).toBe(sha256(jpeg));
+  });
+});
+
 describe('MAX_CONCURRENT_UPLOADS', () => {
   const concurrency = pictureConcurrency();
   let gw: TestGateway;
