@@ -1,9 +1,11 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { postWithLateFilePart } from '../helpers/multipart.js';
+import { postMultipart, postWithLateFilePart, type MultipartRequest } from '../helpers/multipart.js';
 import { openSpoolDescriptors, spoolFiles, untilEmpty } from '../helpers/spool.js';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
 import { makeJpeg } from '../sandbox/jpeg.js';
@@ -56,4 +58,45 @@ describe('a file part that arrives after the answer', () => {
     expect(await untilEmpty(() => openSpoolDescriptors(gateway.child.pid!))).toEqual([]);
     expect(sandbox.requests).toEqual([]);
   });
+
+  it('nor does any other ending: accepted, refused, too large, or a client gone mid-file', async () => {
+    const id = sandbox.groups.seedGroup().id;
+    const send = (file: MultipartRequest['file'], transfer?: MultipartRequest['transfer']) =>
+      postMultipart(url, {
+        query: 'mutation ($input: UpdateGroupInput!) { updateGroup(input: $input) { success } }',
+        variables: { input: { id, profilePicture: null } },
+        file,
+        ...(transfer ? { transfer, pauseAfter: 5 * MiB + 1 } : {}),
+        headers: { authorization: `Bearer ${TOKEN}`, 'x-graphql-yoga-csrf': '1' },
+      });
+    expect((await send({ bytes: makeJpeg(512, 512, { totalBytes: MiB }) })).body).toEqual({ data: { updateGroup: { success: true } } });
+    expect((await send({ bytes: makeJpeg(300, 200) })).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await send({ bytes: makeJpeg(2048, 2048, { totalBytes: 6 * MiB }) }, 'chunked')).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await abandonMidFile(url, makeJpeg(1024, 1024, { totalBytes: 2 * MiB }));
+
+    expect(await untilEmpty(() => spoolFiles(spool))).toEqual([]);
+    expect(await untilEmpty(() => openSpoolDescriptors(gateway.child.pid!))).toEqual([]);
+  });
 });
+
+/** Sends half of a picture upload, waits until the gateway has begun spooling it, then drops the connection. */
+async function abandonMidFile(target: string, file: Buffer): Promise<void> {
+  const { hostname, port, pathname } = new URL(target);
+  const boundary = 'abandoned-upload';
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
+    JSON.stringify({ query: 'mutation ($input: UpdateGroupInput!) { updateGroup(input: $input) { success } }', variables: { input: { id: 'G1', profilePicture: null } } }) +
+    `\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.profilePicture"]}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.write(
+    `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+      `Content-Length: ${head.length + file.length + 100}\r\nAuthorization: Bearer ${TOKEN}\r\nx-graphql-yoga-csrf: 1\r\n\r\n${head}`,
+  );
+  socket.write(file.subarray(0, file.length / 2));
+  // The spool file exists once the parser has seen the part: wait for it, then go away.
+  await untilEmpty(() => (spoolFiles(spool).length > 0 ? [] : ['not yet']));
+  socket.destroy();
+}
