@@ -17,9 +17,10 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   sandbox.tokens.addToken(TOKEN, { groups: '*' });
   gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: sandbox.url, LOG_LEVEL: 'info' });
-  const [, port] = await gateway.waitFor(/"port":(\d+)/);
+  // Generous: starting node + tsx takes tens of seconds on a loaded 2-core machine.
+  const [, port] = await gateway.waitFor(/"port":(\d+)/, 60_000);
   url = `http://127.0.0.1:${port}/graphql`;
-});
+}, 90_000);
 afterAll(async () => {
   await gateway?.stop();
   await sandbox?.close();

@@ -24,9 +24,10 @@ beforeAll(async () => {
   sandbox.tokens.addToken(TOKEN, { groups: '*' });
   spool = mkdtempSync(join(tmpdir(), 'gateway-late-part-spool-'));
   gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: sandbox.url, LOG_LEVEL: 'info', TMPDIR: spool });
-  const [, port] = await gateway.waitFor(/"port":(\d+)/);
+  // Generous: starting node + tsx takes tens of seconds on a loaded 2-core machine.
+  const [, port] = await gateway.waitFor(/"port":(\d+)/, 60_000);
   url = `http://127.0.0.1:${port}/graphql`;
-});
+}, 90_000);
 afterAll(async () => {
   await gateway?.stop();
   await sandbox?.close();
