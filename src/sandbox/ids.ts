@@ -47,3 +47,29 @@ export function newRequestId(): string {
 export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 8);
 }
+
+const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Invite link codes: WhatsApp's are 22 letters and digits (`https://chat.whatsapp.com/<code>`). */
+export function newInviteCode(random: Random): string {
+  let code = '';
+  for (let i = 0; i < 22; i++) code += INVITE_ALPHABET[Math.floor(random() * INVITE_ALPHABET.length)];
+  return code;
+}
+
+export const INVITE_LINK_PREFIX = 'https://chat.whatsapp.com/';
+
+/** Meta's cursors are base64 of a small JSON object, escaped like ids (`=` → `ZD`, `Z` → `ZA`). */
+export function encodeCursor(value: Record<string, unknown>): string {
+  return metaEscapeBase64(Buffer.from(JSON.stringify(value)).toString('base64'));
+}
+
+/** The cursor's object, or undefined when it is not one of ours. */
+export function decodeCursor(cursor: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(metaUnescapeBase64(cursor), 'base64').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
