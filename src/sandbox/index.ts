@@ -48,7 +48,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const later = new DelayedEffects();
   const ctx = { config, store, tokens, webhooks: config.webhooks, later };
 
-  const server = await listen({ ctx, log, faults, usage: new UsageMeter(), store, tokens }, config.host, config.port);
+  const deps = { ctx, log, faults, usage: new UsageMeter(), store, tokens, webhooks: config.webhooks };
+  const server = await listen(deps, config.host, config.port);
   config.logger?.info({ url: server.url, demoGroups: demo?.groupIds.length ?? 0 }, 'sandbox listening');
 
   return {
