@@ -37,3 +37,23 @@ export function randomParticipant(random: Random, index: number): Participant {
 export function randomParticipants(random: Random, count: number): Participant[] {
   return Array.from({ length: count }, (_, i) => randomParticipant(random, i));
 }
+
+const PHONE = /^\+\d{1,20}$/;
+const WA_ID = /^\d{1,20}$/;
+/** ISO country code, a dot, letters and digits. Not length-checked: Meta's limit has changed. */
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
+
+/** How requests name a member: a phone number (`+` and digits), a wa_id (digits) or a BSUID. */
+export function isParticipantRef(user: string): boolean {
+  return PHONE.test(user) || WA_ID.test(user) || BSUID.test(user);
+}
+
+/** A phone number and its wa_id are the same person. */
+export function participantKey(user: string): string {
+  return PHONE.test(user) ? user.slice(1) : user;
+}
+
+export function identifies(user: string, p: Participant): boolean {
+  const key = participantKey(user);
+  return (p.waId !== undefined && p.waId === key) || (p.userId !== undefined && p.userId === key);
+}
