@@ -1,7 +1,8 @@
 /**
- * Realistic group members (Groups reference; Meta's "Business-scoped user IDs"): `wa_id` is digits with
- * the country code and no `+`; since 2026 some members also carry a business-scoped
- * user id (BSUID, `<ISO country>.<digits>`) and a username.
+ * Group members (Groups reference; Meta's "Business-scoped user IDs"): `wa_id` is digits
+ * with the country code and no `+`; since 2026 some members also carry a business-scoped
+ * user id (BSUID, `<ISO country>.<digits>`) and a username. Here: realistic random members,
+ * and how a request's `user` names one.
  */
 import { pick, randomDigits, type Random } from './random.js';
 
