@@ -35,7 +35,6 @@ describe('POST /{phone-number-id}/groups', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ messaging_product: 'whatsapp', request_id: expect.stringMatching(/^[0-9A-F]{32}$/) });
     const requestId = (res.json as { request_id: string }).request_id;
-    expect(groupsOf(tenant)).toHaveLength(0); // not yet: creation is asynchronous
 
     await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 5000, interval: 20 });
     const [group] = groupsOf(tenant);
@@ -138,6 +137,18 @@ describe('POST /{phone-number-id}/groups', () => {
       errors: [{ code: 131211, message: '(#131211) Group create limit reached', title: 'Group create limit reached', error_data: { details: expect.any(String) } }],
     });
     expect(sandbox.groups.countByPhoneNumber(tenant.phoneNumberId)).toBe(10_000);
+  });
+});
+
+describe('creation is asynchronous', () => {
+  it('the answer comes before the group exists; close() cancels a creation still pending', async () => {
+    const s = await startSandbox({ createDelayMs: 60_000 });
+    const t = seedTenant(s);
+    const res = await postJson(s.url, `/v23.0/${t.phoneNumberId}/groups`, { messaging_product: 'whatsapp', subject: 'Later' }, t.token);
+    expect(res.status).toBe(200);
+    expect(s.groups.countByPhoneNumber(t.phoneNumberId)).toBe(0);
+    await s.close();
+    expect(s.groups.countByPhoneNumber(t.phoneNumberId)).toBe(0);
   });
 });
 
