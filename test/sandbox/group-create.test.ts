@@ -36,7 +36,7 @@ describe('POST /{phone-number-id}/groups', () => {
     expect(res.json).toEqual({ messaging_product: 'whatsapp', request_id: expect.stringMatching(/^[0-9A-F]{32}$/) });
     const requestId = (res.json as { request_id: string }).request_id;
 
-    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 15_000, interval: 20 });
     const [group] = groupsOf(tenant);
     expect(group).toMatchObject({ subject: 'Team offsite', description: 'Friday', joinApprovalMode: 'approval_required', participants: [], suspended: false });
     expect(webhooks.calls).toEqual([
@@ -59,7 +59,7 @@ describe('POST /{phone-number-id}/groups', () => {
 
   it('the creating token can read the new group; another tenant cannot', async () => {
     await create({ messaging_product: 'whatsapp', subject: 'Mine' });
-    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 15_000, interval: 20 });
     const id = groupsOf(tenant)[0]!.id;
     const intruder = seedTenant(sandbox);
     const own = await sendJson(sandbox.url, 'GET', `/v23.0/${id}?fields=subject`, undefined, tenant.token);
@@ -69,7 +69,7 @@ describe('POST /{phone-number-id}/groups', () => {
 
   it('join_approval_mode defaults to auto_approve and the description is left out when not given', async () => {
     await create({ messaging_product: 'whatsapp', subject: 'Plain' });
-    await vi.waitFor(() => expect(webhooks.ofType('group_create')).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(webhooks.ofType('group_create')).toHaveLength(1), { timeout: 15_000, interval: 20 });
     expect(webhooks.calls[0]!.item).toMatchObject({ join_approval_mode: 'auto_approve' });
     expect(webhooks.calls[0]!.item).not.toHaveProperty('description');
   });
@@ -115,7 +115,7 @@ describe('POST /{phone-number-id}/groups', () => {
   it('at 10,000 groups the number gets 131211; one group fewer still creates', async () => {
     await seedMany(tenant, 9_999);
     expect((await create({ messaging_product: 'whatsapp', subject: 'The 10,000th' })).status).toBe(200);
-    await vi.waitFor(() => expect(sandbox.groups.countByPhoneNumber(tenant.phoneNumberId)).toBe(10_000), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(sandbox.groups.countByPhoneNumber(tenant.phoneNumberId)).toBe(10_000), { timeout: 15_000, interval: 20 });
     const res = await create({ messaging_product: 'whatsapp', subject: 'One too many' });
     expect(res.status).toBe(400);
     expect(graphErrorOf(res)).toMatchObject({ code: 131211, message: '(#131211) Group create limit reached' });
@@ -128,7 +128,7 @@ describe('POST /{phone-number-id}/groups', () => {
       create({ messaging_product: 'whatsapp', subject: 'B' }),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await vi.waitFor(() => expect(webhooks.calls).toHaveLength(2), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(webhooks.calls).toHaveLength(2), { timeout: 15_000, interval: 20 });
     const failed = webhooks.calls.find((c) => 'errors' in c.item)!;
     expect(failed.item).toEqual({
       timestamp: expect.any(String),
