@@ -119,6 +119,8 @@ class LookupCounter {
       if (!representations) return 0;
       // graphql-js input coercion: a single value where a list is expected is a list of one.
       const value: unknown = valueFromASTUntyped(representations, this.variables);
+      // Missing or null (a variable not sent): graphql-js's own coercion refuses it with its message.
+      if (value === undefined || value === null) return 0;
       const list: unknown[] = Array.isArray(value) ? value : [value];
       this.representationProblem ??= list.map(representationProblem).find((problem) => problem !== undefined);
       return list.length;
@@ -142,6 +144,7 @@ class LookupCounter {
 }
 
 function representationProblem(representation: unknown, index: number): string | undefined {
+  if (representation === undefined || representation === null) return undefined; // coercion refuses it (`_Any!`)
   if (!representation || typeof representation !== 'object' || Array.isArray(representation)) {
     return `representation ${index} must be an object with __typename and id`;
   }

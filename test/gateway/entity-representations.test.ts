@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertGroupId } from '../../src/schema/group-id.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**
@@ -61,9 +62,26 @@ describe('_entities representation ids', () => {
     await expectRefused(await gw.query(literal(`["${id}"]`)), /representation 0 must be an object/);
   });
 
+  it('a representations variable not sent, or a null item, gets graphql-js\'s own coercion error', async () => {
+    for (const variables of [{}, { r: [null] }]) {
+      const { body } = await gw.query(byVariable, variables);
+      expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Variable "\$r" /), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    }
+    expect(gw.takeUpstreamRequests()).toEqual([]);
+  });
+
   it('a variable inside a literal list is checked too', async () => {
     const query = 'query ($x: _Any!) { _entities(representations: [{ __typename: "Group", id: $x }]) { ... on Group { id } } }';
     await expectRefused(await gw.query(query, { x: [id] }), /got an array/);
+  });
+});
+
+describe('the resolver behind _entities', () => {
+  it('refuses a non-string id itself too (BAD_USER_INPUT, never a crash), should a representation get past the plugin', () => {
+    for (const id of [['Y2FwaV9ncm91cDox'], { id: 'x' }, 42, null, undefined]) {
+      expect(() => assertGroupId(id)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^Invalid group id: it must be a string, got /) }));
+    }
+    expect(assertGroupId('Y2FwaV9ncm91cDox')).toBe('Y2FwaV9ncm91cDox');
   });
 });
 
