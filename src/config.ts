@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   MAX_REQUEST_BODY_BYTES: positiveInt(1_000_000),
   MAX_CONCURRENT_UPLOADS: positiveInt(8),
   UPLOAD_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  MAX_QUERY_BYTES: positiveInt(64 * 1024),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
@@ -65,6 +66,8 @@ export interface Config {
   readonly maxConcurrentUploads: number;
   /** How long a spooled picture may wait for one of `maxConcurrentUploads`; default UPSTREAM_TIMEOUT_MS. */
   readonly uploadWaitTimeoutMs: number;
+  /** Longest GraphQL query string (UTF-8 bytes) accepted for parsing; longer is HTTP 413 BAD_USER_INPUT. */
+  readonly maxQueryBytes: number;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   readonly logLevel: string;
@@ -75,23 +78,35 @@ export class ConfigError extends Error {
 }
 
 /**
+ * `prod`, `production`, `PRODUCTION`…: a deployment that calls itself production in any spelling
+ * gets production's safeguards (no sandbox, no introspection by default, https upstream).
+ */
+const PRODUCTION_NODE_ENV = /^prod(uction)?$/i;
+/**
+ * The sandbox (a Graph API emulator listening with a public demo token) only starts where
+ * NODE_ENV says "a developer's machine or a test run"; any other value (staging, prod, a typo)
+ * needs GRAPH_API_URL.
+ */
+const SANDBOX_NODE_ENVS = new Set(['development', 'dev', 'test']);
+
+/**
  * Reads the environment once at start-up: every problem is reported together, naming the variable
  * and what it must be (values are not echoed: some are secrets), and the result is frozen.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(withoutEmptyStrings(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // `GRAPH_API_URL=` is a deployment whose upstream went missing, not a request for the sandbox.
+  const emptyUpstream = env.GRAPH_API_URL !== undefined && env.GRAPH_API_URL.trim() === '';
+  if (emptyUpstream) {
+    problems.push('GRAPH_API_URL: set but empty; give the Graph API origin (https://graph.facebook.com), or unset it to use the sandbox in development');
+  }
+  if (parsed.success && !emptyUpstream) problems.push(...upstreamProblems(parsed.data));
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   }
   const e = parsed.data;
-  const production = e.NODE_ENV === 'production';
-  if (production && !e.GRAPH_API_URL) {
-    throw new ConfigError(
-      'Invalid configuration:\n  GRAPH_API_URL: required when NODE_ENV=production ' +
-        '(set it to https://graph.facebook.com); the built-in sandbox only runs outside production',
-    );
-  }
+  const production = PRODUCTION_NODE_ENV.test(e.NODE_ENV.trim());
   return Object.freeze({
     production,
     port: e.PORT,
@@ -113,9 +128,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     maxConcurrentUploads: e.MAX_CONCURRENT_UPLOADS,
     uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
+    maxQueryBytes: e.MAX_QUERY_BYTES,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/** Where the gateway may send tokens: never to the sandbox by accident, never in clear text in production. */
+function upstreamProblems(e: z.infer<typeof EnvSchema>): string[] {
+  const nodeEnv = e.NODE_ENV.trim();
+  if (!e.GRAPH_API_URL) {
+    if (PRODUCTION_NODE_ENV.test(nodeEnv)) {
+      return [
+        'GRAPH_API_URL: required when NODE_ENV=production (set it to https://graph.facebook.com); ' +
+          'the built-in sandbox only runs outside production',
+      ];
+    }
+    if (!SANDBOX_NODE_ENVS.has(nodeEnv.toLowerCase())) {
+      return [
+        `GRAPH_API_URL: required when NODE_ENV is not development or test (set it to https://graph.facebook.com); ` +
+          'the built-in sandbox only starts with NODE_ENV unset, development, dev or test',
+      ];
+    }
+    return [];
+  }
+  const url = new URL(e.GRAPH_API_URL);
+  if (PRODUCTION_NODE_ENV.test(nodeEnv) && url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+    return ['GRAPH_API_URL: must be https:// when NODE_ENV=production (tokens travel in its Authorization header); http:// is only allowed to a loopback host'];
+  }
+  return [];
+}
+
+/** `localhost`, 127.0.0.0/8 and ::1: addresses that never leave the machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 /** `FOO=` in a .env file or a shell means "unset", not "the empty string". */

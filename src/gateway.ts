@@ -1,14 +1,16 @@
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
+import { createDocumentCache } from './document-cache.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
+import { useRequestParamsLimit } from './plugins/use-request-params-limit.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
@@ -41,6 +43,30 @@ export interface Gateway {
 /** Headers that mark a request as not forgeable by a plain HTML form or `<img>` (CSRF prevention). */
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
+/**
+ * CORS headers only for a listed origin. No CORS_ORIGINS: none at all (Yoga's default would reflect
+ * any origin). Yoga's own list handling answers an unlisted origin with
+ * `Access-Control-Allow-Origin: null` (or with the single listed origin), and `null` is what opaque
+ * origins (sandboxed iframes, `data:` pages) send: an unlisted origin gets no CORS headers instead.
+ * `*` keeps its meaning: any origin, reflected.
+ */
+function corsFor(origins: readonly string[] | undefined): YogaServerOptions<Record<string, unknown>, GatewayContext>['cors'] {
+  if (!origins) return false;
+  const options = {
+    origin: [...origins],
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-request-id', ...CSRF_HEADERS],
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  };
+  const any = origins.includes('*');
+  return (request) => {
+    const origin = request.headers.get('origin');
+    return origin !== null && (any || origins.includes(origin)) ? options : false;
+  };
+}
+
 /** Builds the gateway: one Graph client and reader for the process, a fresh context per request. */
 export function createGateway({ config, graphApiUrl, logger, graphiql }: GatewayOptions): Gateway {
   const client = new GraphClient({
@@ -63,17 +89,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     landingPage: false,
     context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken }),
     maskedErrors: { maskError: maskGatewayError },
-    // No CORS_ORIGINS: no CORS headers at all (Yoga's default would reflect any origin).
-    cors: config.corsOrigins
-      ? {
-          origin: [...config.corsOrigins],
-          credentials: false,
-          methods: ['GET', 'POST'],
-          allowedHeaders: ['content-type', 'authorization', 'x-request-id', ...CSRF_HEADERS],
-          exposedHeaders: ['x-request-id'],
-          maxAge: 600,
-        }
-      : false,
+    cors: corsFor(config.corsOrigins),
+    parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache() },
     // Uploads are parsed by useUploads (graphql-upload-ts), not by Yoga, which buffers whole files.
     multipart: false,
     // Off: useRequestBodyLimit caps JSON/form bodies and useUploads caps multipart, so Yoga's own
@@ -91,6 +108,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useRequestLogging({ logger }),
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
+      useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
       usePartialErrors(),
       // Last: every error of every result gets a public code and no field suggestions.

@@ -1,4 +1,4 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { pino, stdSerializers, type Logger, type DestinationStream } from 'pino';
 import { requestTraces } from './request-trace.js';
 
 /** Wherever these keys appear in a logged object, the value is replaced: tokens never reach a log line. */
@@ -18,6 +18,24 @@ export const REDACTED_PATHS = [
 export type { Logger };
 
 /**
+ * Error messages can echo what a caller sent (graphql-js quotes a mistyped variable's whole value):
+ * a logged error's message and stack are cut to this many characters, so no request makes a long
+ * log line.
+ */
+const MAX_LOGGED_ERROR_TEXT = 1024;
+
+function serializeError(error: Error): ReturnType<typeof stdSerializers.err> {
+  const serialized = stdSerializers.err(error);
+  for (const key of ['message', 'stack'] as const) {
+    const text = serialized[key];
+    if (typeof text === 'string' && text.length > MAX_LOGGED_ERROR_TEXT) {
+      serialized[key] = `${text.slice(0, MAX_LOGGED_ERROR_TEXT)}… (${text.length - MAX_LOGGED_ERROR_TEXT} more characters)`;
+    }
+  }
+  return serialized;
+}
+
+/**
  * Structured JSON logs (pino) with token redaction. Lines written while a request is served carry
  * its `requestId` (read from the AsyncLocalStorage the logging plugin enters: no child logger per
  * request on the hot path).
@@ -28,6 +46,7 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       level: options.level ?? 'info',
       base: { service: 'whatsapp-groups-gateway' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
       mixin: () => {
         const trace = requestTraces.getStore();
         return trace ? { requestId: trace.requestId } : {};

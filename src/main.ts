@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, isLoopbackHost, loadConfig, type Config } from './config.js';
 import { createGateway, type GraphiQLDefaults } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   });
   logger.info({ port: running.port, upstream: sandbox ? 'sandbox' : graphApiUrl, batchMode: config.batchMode }, 'gateway listening');
-  if (sandbox) printSandboxBanner(running.port, sandbox, logger);
+  if (sandbox) printSandboxBanner(running.port, config.host, sandbox, logger);
 
   let signals = 0;
   const stop = (signal: NodeJS.Signals) => {
@@ -74,11 +74,21 @@ query DemoGroups {
 }
 
 /** The demo token is a public sandbox credential, printed so a newcomer can copy it into curl. */
-function printSandboxBanner(port: number, sandbox: Sandbox, logger: Logger): void {
+function printSandboxBanner(port: number, host: string, sandbox: Sandbox, logger: Logger): void {
   logger.info({ sandbox: sandbox.url, demoGroupIds: sandbox.demoGroupIds }, 'no GRAPH_API_URL: serving the built-in sandbox');
+  // Anyone who can reach HOST can use the demo token: say so when that is more than this machine.
+  const exposed = !isLoopbackHost(host);
+  if (exposed) logger.warn({ host }, 'the sandbox gateway listens beyond loopback: anyone who can reach it can use the demo token');
   process.stdout.write(
     [
       '',
+      ...(exposed
+        ? [
+            `  WARNING: sandbox mode listens on ${host}, not only on loopback: anyone who can reach this port`,
+            '  can use the demo token. Set HOST=127.0.0.1 to keep it on this machine, or GRAPH_API_URL for a real deployment.',
+            '',
+          ]
+        : []),
       `  GraphiQL:    http://localhost:${port}/graphql`,
       `  Sandbox:     ${sandbox.url} (Graph API emulator, demo data)`,
       `  Demo token:  ${sandbox.demoToken}`,

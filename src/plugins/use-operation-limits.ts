@@ -8,9 +8,10 @@ import {
   type FragmentDefinitionNode,
   type GraphQLObjectType,
   type SelectionSetNode,
-  type ValueNode,
+  valueFromASTUntyped,
 } from 'graphql';
 import { createGraphQLError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { groupIdProblem } from '../schema/group-id.js';
 
 export interface OperationLimitsPluginOptions {
   /** Group ids one operation may look up (MAX_IDS_PER_OPERATION). */
@@ -25,8 +26,10 @@ export interface OperationLimitsPluginOptions {
  *   tokens while parsing, then aliases, depth, directives and cost while validating, and field
  *   suggestions blocked in validation messages;
  * - a cap on group ids per operation: root query fields with an `id` argument, root mutation
- *   fields, and `_entities` representations (variables included), checked before execution, so no
- *   upstream call is made;
+ *   fields, and `_entities` representations (literal lists and variables alike), checked before
+ *   execution, so no upstream call is made;
+ * - every `_entities` representation must be an object whose `id` passes the same rules as
+ *   `group(id:)`: `_Any` accepts any JSON, and an array or object id must never reach a URL;
  * - introspection, when switched off.
  * Every refusal is a GraphQL error that the masking hook gives `BAD_USER_INPUT`.
  */
@@ -54,6 +57,12 @@ export function useOperationLimits({ maxIds = 200, introspection = true }: Opera
       if (!operation || !root) return;
       const counter = new LookupCounter(root, fragmentsOf(args.document), args.variableValues ?? {});
       const ids = counter.count(operation.selectionSet);
+      if (counter.representationProblem) {
+        setResultAndStopExecution({
+          errors: [createGraphQLError(`Invalid _entities representation: ${counter.representationProblem}`, { extensions: { code: 'BAD_USER_INPUT' } })],
+        });
+        return;
+      }
       if (ids > maxIds) {
         setResultAndStopExecution({
           errors: [
@@ -84,6 +93,8 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
  */
 class LookupCounter {
   private readonly fragmentCounts = new Map<string, number>();
+  /** The first `_entities` representation that cannot be looked up, and why. */
+  representationProblem: string | undefined;
 
   constructor(
     private readonly root: GraphQLObjectType,
@@ -105,7 +116,14 @@ class LookupCounter {
     const name = field.name.value;
     if (name === '_entities') {
       const representations = field.arguments?.find((arg) => arg.name.value === 'representations')?.value;
-      return representations ? listLength(representations, this.variables) : 0;
+      if (!representations) return 0;
+      // graphql-js input coercion: a single value where a list is expected is a list of one.
+      const value: unknown = valueFromASTUntyped(representations, this.variables);
+      // Missing or null (a variable not sent): graphql-js's own coercion refuses it with its message.
+      if (value === undefined || value === null) return 0;
+      const list: unknown[] = Array.isArray(value) ? value : [value];
+      this.representationProblem ??= list.map(representationProblem).find((problem) => problem !== undefined);
+      return list.length;
     }
     // Every mutation writes (at least) one group; a query field reads one when it takes an `id`.
     if (name.startsWith('__')) return 0;
@@ -125,11 +143,11 @@ class LookupCounter {
   }
 }
 
-function listLength(value: ValueNode, variables: Record<string, unknown>): number {
-  if (value.kind === Kind.LIST) return value.values.length;
-  if (value.kind === Kind.VARIABLE) {
-    const list = variables[value.name.value];
-    return Array.isArray(list) ? list.length : 1;
+function representationProblem(representation: unknown, index: number): string | undefined {
+  if (representation === undefined || representation === null) return undefined; // coercion refuses it (`_Any!`)
+  if (!representation || typeof representation !== 'object' || Array.isArray(representation)) {
+    return `representation ${index} must be an object with __typename and id`;
   }
-  return 1;
+  const problem = groupIdProblem((representation as { id?: unknown }).id);
+  return problem && `the id of representation ${index} is not a group id: ${problem}`;
 }

@@ -68,6 +68,17 @@ describe('field pushdown', () => {
     ]);
   });
 
+  it('createdAt selected alone asks the Graph API for creation_timestamp (and id), and is that time as a date-time', async () => {
+    const id = gw.sandbox.demoGroupIds[0]!;
+    gw.takeUpstreamRequests();
+    const { body } = await gw.query(`{ group(id: "${id}") { createdAt } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ group: { createdAt: new Date(gw.sandbox.groups.get(id)!.creationTimestamp * 1000).toISOString() } });
+    expect(gw.takeUpstreamRequests().map((r) => ({ kind: r.kind, ids: r.ids, fields: r.fields }))).toEqual([
+      { kind: 'read', ids: [id], fields: ['creation_timestamp', 'id'] },
+    ]);
+  });
+
   it('returns every field as the Graph API stores it, in GraphQL names', async () => {
     const group = gw.sandbox.groups.seedGroup({ participants: 3, description: 'Weekly deals', joinApprovalMode: 'approval_required' });
     gw.takeUpstreamRequests();

@@ -98,8 +98,39 @@ describe('CORS', () => {
       const post = await fetch(cors.url, { method: 'POST', headers: { origin: 'https://app.example.com', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       expect(post.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
       expect(post.headers.get('access-control-expose-headers')).toBe('x-request-id');
-      const refused = await preflight(cors.url, 'https://evil.example');
-      expect(refused.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+    } finally {
+      await cors.close();
+    }
+  });
+
+  const corsHeaders = (response: Response) => [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
+  const post = (url: string, origin: string) =>
+    fetch(url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+
+  it.each([
+    ['two origins listed', 'https://app.example.com,https://admin.example.com'],
+    ['one origin listed', 'https://app.example.com'],
+  ])('with %s, an unlisted origin and `Origin: null` get no CORS header at all', async (_label, list) => {
+    const cors = await startGateway({ env: { CORS_ORIGINS: list } });
+    try {
+      for (const origin of ['https://evil.example', 'null']) {
+        expect(corsHeaders(await preflight(cors.url, origin))).toEqual([]);
+        const response = await post(cors.url, origin);
+        expect(corsHeaders(response)).toEqual([]);
+        // The answer itself is unchanged: CORS is the browser's business, not an auth check.
+        expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+      }
+      expect((await post(cors.url, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    } finally {
+      await cors.close();
+    }
+  });
+
+  it('CORS_ORIGINS=* allows any origin, reflected', async () => {
+    const cors = await startGateway({ env: { CORS_ORIGINS: '*' } });
+    try {
+      expect((await preflight(cors.url, 'https://anyone.example')).headers.get('access-control-allow-origin')).toBe('https://anyone.example');
+      expect((await post(cors.url, 'https://anyone.example')).headers.get('access-control-allow-origin')).toBe('https://anyone.example');
     } finally {
       await cors.close();
     }

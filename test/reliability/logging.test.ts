@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphClient } from '../../src/graph/client.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, REDACTED_PATHS } from '../../src/logger.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /** Everything the gateway logs, one parsed JSON object per line. */
@@ -112,6 +112,27 @@ describe('token hygiene', () => {
     logger.info({ authorization: 'Bearer t1', access_token: 't2', appsecret_proof: 'p3', req: { headers: { authorization: 'Bearer t4' } }, query: { access_token: 't5' } }, 'x');
     expect(capture.text).not.toMatch(/t1|t2|p3|t4|t5/);
     expect(capture.text.match(/\[redacted\]/g)).toHaveLength(5);
+  });
+
+  it.each(REDACTED_PATHS)('a log call with a secret at %s prints no secret', (path) => {
+    const capture = new LogCapture();
+    const logger = createLogger({ destination: capture });
+    // `*` stands for any key: try a usual one and an unusual one.
+    for (const wildcard of ['query', 'someObject']) {
+      const secret = `secret-${path}-${wildcard}`;
+      const object: Record<string, unknown> = {};
+      let node = object;
+      const keys = path.split('.').map((key) => (key === '*' ? wildcard : key));
+      keys.forEach((key, i) => {
+        node[key] = i === keys.length - 1 ? secret : {};
+        node = node[key] as Record<string, unknown>;
+      });
+      logger.info(object, 'x');
+      logger.debug(object, 'x');
+      logger.error({ err: new Error('boom'), ...object }, 'x');
+      expect(capture.text).not.toContain(secret);
+    }
+    expect(capture.text.match(/\[redacted\]/g)?.length).toBe(4);
   });
 
   it('the token travels upstream in the Authorization header only, never in a URL', async () => {

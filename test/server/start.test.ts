@@ -25,6 +25,23 @@ describe('npm start', () => {
     expect(body.data?.group?.participants?.length).toBeGreaterThan(0);
     const health = await fetch(new URL('/health', url!));
     expect(health.status).toBe(200);
+    // HOST defaults to 0.0.0.0: the banner says the demo token is reachable from the network.
+    expect(proc.output()).toContain('WARNING: sandbox mode listens on 0.0.0.0, not only on loopback');
+  });
+
+  // Starting tsx, the sandbox and the gateway takes ~7 s alone and over 20 s on a loaded machine: wait generously.
+  it('with HOST=127.0.0.1 the sandbox banner has no warning', { timeout: 90_000 }, async () => {
+    proc = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1' });
+    await proc.waitFor(/Demo groups:\s+(.+)/, 80_000);
+    expect(proc.output()).not.toContain('WARNING');
+  });
+
+  // The other refusals (prod spellings, http:// in production) are loadConfig's: test/server/config.test.ts.
+  it('NODE_ENV=prod with GRAPH_API_URL set but empty refuses to start, serving no sandbox', { timeout: 90_000 }, async () => {
+    proc = startGatewayProcess({ PORT: '0', NODE_ENV: 'prod', GRAPH_API_URL: '' });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain('GRAPH_API_URL: set but empty');
+    expect(proc.output()).not.toContain('Demo token');
   });
 
   it('with NODE_ENV=production and no GRAPH_API_URL refuses to start and says what to set', async () => {
