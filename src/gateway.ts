@@ -4,7 +4,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { GraphClient } from './graph/client.js';
-import { GroupReader } from './graph/group-reader.js';
+import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
@@ -53,7 +53,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     maxQueue: config.upstreamMaxQueue,
     retries: config.upstreamRetries,
   });
-  const reader = new GroupReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
+  const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({

@@ -35,12 +35,12 @@ builder.mutationField('deleteGroup', (t) =>
     args: { input: t.arg({ type: DeleteGroupInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const id = assertGroupId(String(input.id));
-      const writer = context.groupWriter;
+      const writer = context.graph.groupWriter;
       try {
         const { requestId } = await writer.delete(id);
         return { id, requestId };
       } finally {
-        context.groups.forget(id);
+        context.graph.groups.forget(id);
       }
     },
   }),

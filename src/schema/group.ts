@@ -93,7 +93,7 @@ GroupRef.implement({
 export function loadGroup(id: string, context: GatewayContext, info: GraphQLResolveInfo): Promise<GraphGroup> {
   assertGroupId(id);
   const type = info.schema.getType('Group') as GraphQLObjectType;
-  return context.groups.load({ id, fields: selectedGraphFields(info, type) });
+  return context.graph.groups.load({ id, fields: selectedGraphFields(info, type) });
 }
 
 builder.queryField('group', (t) =>

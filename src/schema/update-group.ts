@@ -87,7 +87,7 @@ builder.mutationField('updateGroup', (t) =>
       if (!text && !input.profilePicture) {
         throw new GatewayError('BAD_USER_INPUT', 'Nothing to update: give at least one of subject, description or profilePicture');
       }
-      const writer = context.groupWriter;
+      const writer = context.graph.groupWriter;
       // Read and check the whole picture before anything goes upstream, text included.
       const picture = input.profilePicture ? await readProfilePicture(input.profilePicture) : undefined;
 
@@ -114,7 +114,7 @@ builder.mutationField('updateGroup', (t) =>
         return result;
       } finally {
         // Whatever happened upstream, later reads in this request must not see the old group.
-        context.groups.forget(id);
+        context.graph.groups.forget(id);
       }
     },
   }),
