@@ -4,12 +4,6 @@ import type { ReadLoader } from './read-loader.js';
 import type { GraphGroup, GraphJoinRequest } from './types.js';
 
 /**
- * A list item of `GET /{phone-number-id}/groups` carries only these (Meta, "Group management", get
- * active groups): `id`, `subject` and `created_at`, which becomes the node's `creation_timestamp`.
- */
-export const LIST_ITEM_FIELDS = ['id', 'subject', 'creation_timestamp'] as const;
-
-/**
  * `GET /{v}/{phone-number-id}/groups?limit=&after=|before=`: one page of the number's active groups.
  * Graph nests this list as `data.groups` (not `data` as usual); a plain `data` array is accepted too.
  */
@@ -43,7 +37,12 @@ export async function readJoinRequests(reads: ReadLoader, groupId: string, reque
   return connectionOf(data as GraphJoinRequest[], readPaging(body), request);
 }
 
-/** `created_at`'s type is not settled in Meta's docs (a string in the spec, a number in clients). */
+/**
+ * A list item carries only `id`, `subject` and `created_at` (Meta, "Group management", get active
+ * groups); `created_at` becomes the node's `creation_timestamp`. Its type is not settled in Meta's
+ * docs (a string in the spec, "TIMESTAMP" in the reference, a number in clients): Unix seconds as a
+ * number or digits, or a date-time string, are accepted.
+ */
 function listItemToGroup(item: Record<string, unknown>): GraphGroup {
   const group: GraphGroup = { id: item.id as string };
   if (typeof item.subject === 'string') group.subject = item.subject;
