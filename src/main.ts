@@ -83,6 +83,7 @@ function printSandboxBanner(port: number, sandbox: Sandbox, logger: Logger): voi
       `  Sandbox:     ${sandbox.url} (Graph API emulator, demo data)`,
       `  Demo token:  ${sandbox.demoToken}`,
       `  Demo groups: ${sandbox.demoGroupIds.join(', ')}`,
+      `  Demo phone number: ${sandbox.demoPhoneNumberId}`,
       '',
       `  curl http://localhost:${port}/graphql -H 'content-type: application/json' \\`,
       `    -H 'authorization: Bearer ${sandbox.demoToken}' \\`,

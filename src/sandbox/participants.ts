@@ -1,5 +1,5 @@
 /**
- * Realistic group members (shared/whatsapp-groups-api.md §2, §6): `wa_id` is digits with
+ * Realistic group members (Groups reference; Meta's "Business-scoped user IDs"): `wa_id` is digits with
  * the country code and no `+`; since 2026 some members also carry a business-scoped
  * user id (BSUID, `<ISO country>.<digits>`) and a username.
  */
@@ -24,7 +24,7 @@ const NAMES = ['ana', 'bruno', 'chidi', 'dana', 'emil', 'farah', 'gita', 'hugo',
 export function randomParticipant(random: Random, index: number): Participant {
   const country = pick(random, COUNTRIES);
   const waId = country.prefix + randomDigits(random, country.digits);
-  // ASSUMPTION: about a third of members have a BSUID and username (§2 does not say how many).
+  // ASSUMPTION: about a third of members have a BSUID and username (Meta does not say how many).
   if (index % 3 !== 2) return { waId };
   return {
     waId,
