@@ -15,6 +15,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n": typeof types.GroupByIdDocument,
+    "\n  query GroupsPage($phoneNumberId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    groups(phoneNumberId: $phoneNumberId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id subject createdAt } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.GroupsPageDocument,
+    "\n  query GroupsWithParticipants($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id subject participants { waId } } }\n  }\n": typeof types.GroupsWithParticipantsDocument,
     "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": typeof types.GroupSubjectDocument,
     "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": typeof types.GroupEverythingDocument,
     "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": typeof types.GroupWithFragmentsDocument,
@@ -25,6 +27,8 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n": types.GroupByIdDocument,
+    "\n  query GroupsPage($phoneNumberId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    groups(phoneNumberId: $phoneNumberId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id subject createdAt } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.GroupsPageDocument,
+    "\n  query GroupsWithParticipants($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id subject participants { waId } } }\n  }\n": types.GroupsWithParticipantsDocument,
     "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": types.GroupSubjectDocument,
     "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": types.GroupEverythingDocument,
     "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": types.GroupWithFragmentsDocument,
@@ -52,6 +56,14 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupsPage($phoneNumberId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    groups(phoneNumberId: $phoneNumberId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id subject createdAt } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query GroupsPage($phoneNumberId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    groups(phoneNumberId: $phoneNumberId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id subject createdAt } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupsWithParticipants($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id subject participants { waId } } }\n  }\n"): (typeof documents)["\n  query GroupsWithParticipants($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id subject participants { waId } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
