@@ -15,6 +15,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n": typeof types.GroupByIdDocument,
+    "\n  query InviteLink($id: ID!) { group(id: $id) { id inviteLink } }\n": typeof types.InviteLinkDocument,
+    "\n  query PageJoinRequests($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id joinRequests { nodes { id } } } }\n  }\n": typeof types.PageJoinRequestsDocument,
+    "\n  query JoinRequestsOfGroup($id: ID!, $first: Int, $after: String) {\n    group(id: $id) {\n      joinRequests(first: $first, after: $after) {\n        edges { cursor node { id waId creationTimestamp createdAt } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": typeof types.JoinRequestsOfGroupDocument,
     "\n  query GroupsPage($phoneNumberId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    groups(phoneNumberId: $phoneNumberId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id subject createdAt } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.GroupsPageDocument,
     "\n  query GroupsWithParticipants($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id subject participants { waId } } }\n  }\n": typeof types.GroupsWithParticipantsDocument,
     "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": typeof types.GroupSubjectDocument,
@@ -27,6 +30,9 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n": types.GroupByIdDocument,
+    "\n  query InviteLink($id: ID!) { group(id: $id) { id inviteLink } }\n": types.InviteLinkDocument,
+    "\n  query PageJoinRequests($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id joinRequests { nodes { id } } } }\n  }\n": types.PageJoinRequestsDocument,
+    "\n  query JoinRequestsOfGroup($id: ID!, $first: Int, $after: String) {\n    group(id: $id) {\n      joinRequests(first: $first, after: $after) {\n        edges { cursor node { id waId creationTimestamp createdAt } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": types.JoinRequestsOfGroupDocument,
     "\n  query GroupsPage($phoneNumberId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    groups(phoneNumberId: $phoneNumberId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id subject createdAt } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.GroupsPageDocument,
     "\n  query GroupsWithParticipants($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id subject participants { waId } } }\n  }\n": types.GroupsWithParticipantsDocument,
     "\n  query GroupSubject($id: ID!) {\n    group(id: $id) {\n      id\n      subject\n    }\n  }\n": types.GroupSubjectDocument,
@@ -56,6 +62,18 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  query GroupById($id: ID!) {\n    group(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InviteLink($id: ID!) { group(id: $id) { id inviteLink } }\n"): (typeof documents)["\n  query InviteLink($id: ID!) { group(id: $id) { id inviteLink } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PageJoinRequests($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id joinRequests { nodes { id } } } }\n  }\n"): (typeof documents)["\n  query PageJoinRequests($phoneNumberId: ID!, $first: Int) {\n    groups(phoneNumberId: $phoneNumberId, first: $first) { nodes { id joinRequests { nodes { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JoinRequestsOfGroup($id: ID!, $first: Int, $after: String) {\n    group(id: $id) {\n      joinRequests(first: $first, after: $after) {\n        edges { cursor node { id waId creationTimestamp createdAt } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"): (typeof documents)["\n  query JoinRequestsOfGroup($id: ID!, $first: Int, $after: String) {\n    group(id: $id) {\n      joinRequests(first: $first, after: $after) {\n        edges { cursor node { id waId creationTimestamp createdAt } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
