@@ -75,13 +75,18 @@ function checkParticipants(participants: readonly string[]): string[] {
   participants.slice(0, 50).forEach((participant, index) => {
     if (!isParticipant(participant)) {
       problems.push(`participants[${index}] is not a phone number (+ and digits), a wa_id (digits) or a BSUID (e.g. US.13491208655302741918)`);
-    } else if (seen.has(participant)) {
-      problems.push(`participants[${index}] repeats ${participant}: each participant once`);
+    } else if (seen.has(person(participant))) {
+      problems.push(`participants[${index}] repeats ${participant}: each participant once (a phone number and its wa_id are the same person)`);
     }
-    seen.add(participant);
+    seen.add(person(participant));
   });
   if (problems.length > 0) throw new GatewayError('BAD_USER_INPUT', `Invalid participants: ${problems.join('; ')}`);
   return [...participants];
+}
+
+/** `+15551234567` and `15551234567` name the same person. */
+function person(participant: string): string {
+  return participant.replace(/^\+/, '');
 }
 
 function isParticipant(value: string): boolean {

@@ -24,6 +24,12 @@ type Documents = {
     "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": typeof types.GroupEverythingDocument,
     "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": typeof types.GroupWithFragmentsDocument,
     "\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n": typeof types.DeleteGroupDocument,
+    "\n  mutation CreateGroup($input: CreateGroupInput!) { createGroup(input: $input) { requestId phoneNumberId group { id subject } } }\n": typeof types.CreateGroupDocument,
+    "\n  mutation ResetInviteLink($input: ResetGroupInviteLinkInput!) { resetGroupInviteLink(input: $input) { inviteLink } }\n": typeof types.ResetInviteLinkDocument,
+    "\n  mutation RemoveParticipants($input: RemoveGroupParticipantsInput!) {\n    removeGroupParticipants(input: $input) {\n      success requestId removedParticipants failedParticipants { participant code message } group { participants { waId } }\n    }\n  }\n": typeof types.RemoveParticipantsDocument,
+    "\n  mutation ApproveJoinRequests($input: GroupJoinRequestsInput!) {\n    approveGroupJoinRequests(input: $input) {\n      approvedJoinRequestIds failedJoinRequests { joinRequestId code message }\n      group { participants { waId } joinRequests { nodes { id } } }\n    }\n  }\n": typeof types.ApproveJoinRequestsDocument,
+    "\n  mutation RejectJoinRequests($input: GroupJoinRequestsInput!) {\n    rejectGroupJoinRequests(input: $input) { rejectedJoinRequestIds failedJoinRequests { joinRequestId code message } }\n  }\n": typeof types.RejectJoinRequestsDocument,
+    "\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n": typeof types.ListSubjectsDocument,
     "\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n": typeof types.UpdateGroupDocument,
     "\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n": typeof types.UpdateGroupNoReadDocument,
     "\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n": typeof types.UpdatePictureDocument,
@@ -39,6 +45,12 @@ const documents: Documents = {
     "\n  query GroupEverything($id: ID!) {\n    group(id: $id) {\n      id\n      messagingProduct\n      subject\n      description\n      suspended\n      joinApprovalMode\n      creationTimestamp\n      createdAt\n      participants {\n        waId\n        userId\n        username\n      }\n      totalParticipantCount\n    }\n  }\n": types.GroupEverythingDocument,
     "\n  query GroupWithFragments($id: ID!, $withPeople: Boolean!) {\n    group(id: $id) {\n      ...GroupNames\n      ... on Group {\n        mode: joinApprovalMode\n      }\n      participants @include(if: $withPeople) {\n        waId\n      }\n    }\n  }\n  fragment GroupNames on Group {\n    title: subject\n  }\n": types.GroupWithFragmentsDocument,
     "\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n": types.DeleteGroupDocument,
+    "\n  mutation CreateGroup($input: CreateGroupInput!) { createGroup(input: $input) { requestId phoneNumberId group { id subject } } }\n": types.CreateGroupDocument,
+    "\n  mutation ResetInviteLink($input: ResetGroupInviteLinkInput!) { resetGroupInviteLink(input: $input) { inviteLink } }\n": types.ResetInviteLinkDocument,
+    "\n  mutation RemoveParticipants($input: RemoveGroupParticipantsInput!) {\n    removeGroupParticipants(input: $input) {\n      success requestId removedParticipants failedParticipants { participant code message } group { participants { waId } }\n    }\n  }\n": types.RemoveParticipantsDocument,
+    "\n  mutation ApproveJoinRequests($input: GroupJoinRequestsInput!) {\n    approveGroupJoinRequests(input: $input) {\n      approvedJoinRequestIds failedJoinRequests { joinRequestId code message }\n      group { participants { waId } joinRequests { nodes { id } } }\n    }\n  }\n": types.ApproveJoinRequestsDocument,
+    "\n  mutation RejectJoinRequests($input: GroupJoinRequestsInput!) {\n    rejectGroupJoinRequests(input: $input) { rejectedJoinRequestIds failedJoinRequests { joinRequestId code message } }\n  }\n": types.RejectJoinRequestsDocument,
+    "\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n": types.ListSubjectsDocument,
     "\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n": types.UpdateGroupDocument,
     "\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n": types.UpdateGroupNoReadDocument,
     "\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n": types.UpdatePictureDocument,
@@ -98,6 +110,30 @@ export function graphql(source: "\n  query GroupWithFragments($id: ID!, $withPeo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n"): (typeof documents)["\n  mutation DeleteGroup($input: DeleteGroupInput!) { deleteGroup(input: $input) { success deletedGroupId requestId } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateGroup($input: CreateGroupInput!) { createGroup(input: $input) { requestId phoneNumberId group { id subject } } }\n"): (typeof documents)["\n  mutation CreateGroup($input: CreateGroupInput!) { createGroup(input: $input) { requestId phoneNumberId group { id subject } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetInviteLink($input: ResetGroupInviteLinkInput!) { resetGroupInviteLink(input: $input) { inviteLink } }\n"): (typeof documents)["\n  mutation ResetInviteLink($input: ResetGroupInviteLinkInput!) { resetGroupInviteLink(input: $input) { inviteLink } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveParticipants($input: RemoveGroupParticipantsInput!) {\n    removeGroupParticipants(input: $input) {\n      success requestId removedParticipants failedParticipants { participant code message } group { participants { waId } }\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveParticipants($input: RemoveGroupParticipantsInput!) {\n    removeGroupParticipants(input: $input) {\n      success requestId removedParticipants failedParticipants { participant code message } group { participants { waId } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveJoinRequests($input: GroupJoinRequestsInput!) {\n    approveGroupJoinRequests(input: $input) {\n      approvedJoinRequestIds failedJoinRequests { joinRequestId code message }\n      group { participants { waId } joinRequests { nodes { id } } }\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveJoinRequests($input: GroupJoinRequestsInput!) {\n    approveGroupJoinRequests(input: $input) {\n      approvedJoinRequestIds failedJoinRequests { joinRequestId code message }\n      group { participants { waId } joinRequests { nodes { id } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectJoinRequests($input: GroupJoinRequestsInput!) {\n    rejectGroupJoinRequests(input: $input) { rejectedJoinRequestIds failedJoinRequests { joinRequestId code message } }\n  }\n"): (typeof documents)["\n  mutation RejectJoinRequests($input: GroupJoinRequestsInput!) {\n    rejectGroupJoinRequests(input: $input) { rejectedJoinRequestIds failedJoinRequests { joinRequestId code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n"): (typeof documents)["\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
