@@ -31,7 +31,7 @@ builder.mutationField('deleteGroup', (t) =>
   t.field({
     type: DeleteGroupPayload,
     nullable: false,
-    description: 'Deletes a group and removes everyone from it, the business included (API notes §1.5).',
+    description: 'Deletes a group and removes everyone from it, the business included (Meta, "Group management", delete group).',
     args: { input: t.arg({ type: DeleteGroupInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const id = assertGroupId(String(input.id));

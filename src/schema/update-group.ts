@@ -7,7 +7,7 @@ import { GroupRef, loadGroup } from './group.js';
 import { assertGroupId } from './group-id.js';
 import './upload.js';
 
-/** API notes §1.4/§3: subject 1..128 characters after trimming, description at most 2048. */
+/** Meta, "Group management": subject 1..128 characters after trimming, description at most 2048. */
 export const SUBJECT_MAX_LENGTH = 128;
 export const DESCRIPTION_MAX_LENGTH = 2048;
 
@@ -120,7 +120,7 @@ builder.mutationField('updateGroup', (t) =>
   }),
 );
 
-/** The JSON part of the update, validated (§3): every problem in one BAD_USER_INPUT. */
+/** The JSON part of the update, validated: every problem in one BAD_USER_INPUT. */
 function textChanges(input: { subject?: string | null; description?: string | null }):
   | { changes: GroupTextChanges; fields: UpdateGroupFieldName[] }
   | undefined {
