@@ -62,16 +62,24 @@ describe('inviteLink: an edge, batched like nodes', () => {
     expect(upstream[0]!.batchOps?.map((op) => op.kind)).toEqual(Array(21).fill('invite_link'));
   });
 
-  it('inviteLink on _entities: ten references are one batch request', async () => {
-    const ids = Array.from({ length: 10 }, () => gw.sandbox.groups.seedGroup().id);
+  it('inviteLink and joinRequests on _entities: ten references are one batch request of twenty edge reads', async () => {
+    const ids = Array.from({ length: 10 }, () => gw.sandbox.groups.seedGroup({ joinApprovalMode: 'approval_required', joinRequests: 1 }).id);
     gw.takeUpstreamRequests();
     const { body } = await gw.query(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Group { id inviteLink } } }`,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Group { id inviteLink joinRequests { nodes { id } } } } }`,
       { r: ids.map((id) => ({ __typename: 'Group', id })) } as never,
     );
     expect(body.errors).toBeUndefined();
-    expect(body.data).toEqual({ _entities: ids.map((id) => ({ id, inviteLink: linkOf(id) })) });
-    expect(gw.takeUpstreamRequests().map((r) => [r.kind, r.ids.length])).toEqual([['batch', 10]]);
+    expect(body.data).toEqual({
+      _entities: ids.map((id) => ({
+        id,
+        inviteLink: linkOf(id),
+        joinRequests: { nodes: gw.sandbox.groups.get(id)!.joinRequests.map((r) => ({ id: r.id })) },
+      })),
+    });
+    const upstream = gw.takeUpstreamRequests();
+    expect(upstream.map((r) => r.kind)).toEqual(['batch']);
+    expect(upstream[0]!.batchOps?.map((op) => op.kind).sort()).toEqual([...Array(10).fill('invite_link'), ...Array(10).fill('join_requests')]);
   });
 });
 
