@@ -68,7 +68,9 @@ export function encodeCursor(value: Record<string, unknown>): string {
 /** The cursor's object, or undefined when it is not one of ours. */
 export function decodeCursor(cursor: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(metaUnescapeBase64(cursor), 'base64').toString('utf8'));
+    // A `+` sent unencoded in a query string arrives as a space.
+    const base64 = metaUnescapeBase64(cursor.replaceAll(' ', '+'));
+    const value: unknown = JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -67,8 +67,8 @@ export function pageOf<T extends { seq: number }>(call: GraphCall, items: readon
     items: slice,
     paging: {
       cursors,
-      ...(end < items.length && { next: `${base}&after=${cursors.after}` }),
-      ...(start > 0 && { previous: `${base}&before=${cursors.before}` }),
+      ...(end < items.length && { next: `${base}&after=${encodeURIComponent(cursors.after)}` }),
+      ...(start > 0 && { previous: `${base}&before=${encodeURIComponent(cursors.before)}` }),
     },
   };
 }

@@ -15,16 +15,12 @@ import { graphError, invalidParameter, itemError, type GraphItemError } from './
 import { ok, type GraphAnswer, type GraphCall, type GraphContext } from './graph-call.js';
 import { requireVisibleGroup } from './group-access.js';
 import { newFbtraceId, newRequestId } from './ids.js';
-import type { Participant } from './participants.js';
+import { identifies, isParticipantRef, participantKey, type Participant } from './participants.js';
 import { participantsRemovedByBusiness } from './webhook-items.js';
 import { arrayParam, refuseIfSuspended, requireMessagingProduct } from './write-rules.js';
 
 export const MAX_PARTICIPANTS_PER_REMOVAL = 8;
 
-const PHONE = /^\+\d{1,20}$/;
-const WA_ID = /^\d{1,20}$/;
-/** ISO country code, a dot, letters and digits. Not length-checked: Meta's limit has changed. */
-const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
 
 export function removeParticipants(ctx: GraphContext, call: GraphCall): GraphAnswer {
   const group = requireVisibleGroup(ctx, call.token, call.segments[0] ?? '', call.method);
@@ -80,22 +76,13 @@ function parseParticipants(items: unknown[] | undefined): string[] {
     // ASSUMPTION: `{user_id: <BSUID>}` items (as pywa sends) are accepted like `{user}`.
     const record = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
     const user = record.user ?? record.user_id;
-    if (typeof user !== 'string' || !(PHONE.test(user) || WA_ID.test(user) || BSUID.test(user))) {
+    if (typeof user !== 'string' || !isParticipantRef(user)) {
       throw invalidParameter(`Param participants[${i}].user must be a phone number (+ and digits), a wa_id or a BSUID.`);
     }
     return user;
   });
-  const keys = users.map(normalise);
+  const keys = users.map(participantKey);
   if (new Set(keys).size !== keys.length) throw graphError('duplicateParticipant');
   return users;
 }
 
-/** A phone number and its wa_id are the same person. */
-function normalise(user: string): string {
-  return PHONE.test(user) ? user.slice(1) : user;
-}
-
-export function identifies(user: string, p: Participant): boolean {
-  const key = normalise(user);
-  return (p.waId !== undefined && p.waId === key) || (p.userId !== undefined && p.userId === key);
-}

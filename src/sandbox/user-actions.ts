@@ -6,8 +6,7 @@
  */
 import type { GraphContext } from './graph-call.js';
 import { INVITE_LINK_PREFIX } from './ids.js';
-import type { Participant } from './participants.js';
-import { identifies } from './participants-removal.js';
+import { identifies, type Participant } from './participants.js';
 import { MAX_PARTICIPANTS, type StoredGroup, type StoredJoinRequest } from './store.js';
 import {
   groupStatus,

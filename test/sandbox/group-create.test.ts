@@ -21,15 +21,22 @@ const create = (body: Record<string, unknown>, t: Tenant = tenant) =>
   postJson(sandbox.url, `/v23.0/${t.phoneNumberId}/groups`, body, t.token);
 const groupsOf = (t: Tenant) => sandbox.groups.listByPhoneNumber(t.phoneNumberId);
 
+/** Seeds in slices, letting the event loop run between them (keep-alive timers included). */
+async function seedMany(t: Tenant, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    sandbox.groups.seedGroup({ phoneNumberId: t.phoneNumberId, participants: 0 });
+    if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+  }
+}
+
 describe('POST /{phone-number-id}/groups', () => {
   it('answers {messaging_product, request_id}; the group appears a moment later, owned by the number, and group_create is notified', async () => {
     const res = await create({ messaging_product: 'whatsapp', subject: '  Team offsite  ', description: 'Friday', join_approval_mode: 'approval_required' });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ messaging_product: 'whatsapp', request_id: expect.stringMatching(/^[0-9A-F]{32}$/) });
     const requestId = (res.json as { request_id: string }).request_id;
-    expect(groupsOf(tenant)).toHaveLength(0); // not yet: creation is asynchronous
 
-    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 15_000, interval: 20 });
     const [group] = groupsOf(tenant);
     expect(group).toMatchObject({ subject: 'Team offsite', description: 'Friday', joinApprovalMode: 'approval_required', participants: [], suspended: false });
     expect(webhooks.calls).toEqual([
@@ -52,7 +59,7 @@ describe('POST /{phone-number-id}/groups', () => {
 
   it('the creating token can read the new group; another tenant cannot', async () => {
     await create({ messaging_product: 'whatsapp', subject: 'Mine' });
-    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(groupsOf(tenant)).toHaveLength(1), { timeout: 15_000, interval: 20 });
     const id = groupsOf(tenant)[0]!.id;
     const intruder = seedTenant(sandbox);
     const own = await sendJson(sandbox.url, 'GET', `/v23.0/${id}?fields=subject`, undefined, tenant.token);
@@ -62,7 +69,7 @@ describe('POST /{phone-number-id}/groups', () => {
 
   it('join_approval_mode defaults to auto_approve and the description is left out when not given', async () => {
     await create({ messaging_product: 'whatsapp', subject: 'Plain' });
-    await vi.waitFor(() => expect(webhooks.ofType('group_create')).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(webhooks.ofType('group_create')).toHaveLength(1), { timeout: 15_000, interval: 20 });
     expect(webhooks.calls[0]!.item).toMatchObject({ join_approval_mode: 'auto_approve' });
     expect(webhooks.calls[0]!.item).not.toHaveProperty('description');
   });
@@ -106,22 +113,22 @@ describe('POST /{phone-number-id}/groups', () => {
   });
 
   it('at 10,000 groups the number gets 131211; one group fewer still creates', async () => {
-    for (let i = 0; i < 9_999; i++) sandbox.groups.seedGroup({ phoneNumberId: tenant.phoneNumberId, participants: 0 });
+    await seedMany(tenant, 9_999);
     expect((await create({ messaging_product: 'whatsapp', subject: 'The 10,000th' })).status).toBe(200);
-    await vi.waitFor(() => expect(sandbox.groups.countByPhoneNumber(tenant.phoneNumberId)).toBe(10_000), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(sandbox.groups.countByPhoneNumber(tenant.phoneNumberId)).toBe(10_000), { timeout: 15_000, interval: 20 });
     const res = await create({ messaging_product: 'whatsapp', subject: 'One too many' });
     expect(res.status).toBe(400);
     expect(graphErrorOf(res)).toMatchObject({ code: 131211, message: '(#131211) Group create limit reached' });
   });
 
   it('two creations accepted at 9,999 groups: the second fails by webhook with 131211 and no group id', async () => {
-    for (let i = 0; i < 9_999; i++) sandbox.groups.seedGroup({ phoneNumberId: tenant.phoneNumberId, participants: 0 });
+    await seedMany(tenant, 9_999);
     const [a, b] = await Promise.all([
       create({ messaging_product: 'whatsapp', subject: 'A' }),
       create({ messaging_product: 'whatsapp', subject: 'B' }),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await vi.waitFor(() => expect(webhooks.calls).toHaveLength(2), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(webhooks.calls).toHaveLength(2), { timeout: 15_000, interval: 20 });
     const failed = webhooks.calls.find((c) => 'errors' in c.item)!;
     expect(failed.item).toEqual({
       timestamp: expect.any(String),
@@ -130,6 +137,18 @@ describe('POST /{phone-number-id}/groups', () => {
       errors: [{ code: 131211, message: '(#131211) Group create limit reached', title: 'Group create limit reached', error_data: { details: expect.any(String) } }],
     });
     expect(sandbox.groups.countByPhoneNumber(tenant.phoneNumberId)).toBe(10_000);
+  });
+});
+
+describe('creation is asynchronous', () => {
+  it('the answer comes before the group exists; close() cancels a creation still pending', async () => {
+    const s = await startSandbox({ createDelayMs: 60_000 });
+    const t = seedTenant(s);
+    const res = await postJson(s.url, `/v23.0/${t.phoneNumberId}/groups`, { messaging_product: 'whatsapp', subject: 'Later' }, t.token);
+    expect(res.status).toBe(200);
+    expect(s.groups.countByPhoneNumber(t.phoneNumberId)).toBe(0);
+    await s.close();
+    expect(s.groups.countByPhoneNumber(t.phoneNumberId)).toBe(0);
   });
 });
 

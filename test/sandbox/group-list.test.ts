@@ -76,7 +76,7 @@ describe('GET /{phone-number-id}/groups', () => {
   it('next and previous are URLs that can be followed, and carry no token', async () => {
     const first = body(await list('?limit=5'));
     const second = await call(first.paging!.next!, { headers: { authorization: `Bearer ${demo.token}` } });
-    expect(first.paging!.next).toBe(`${sandbox.url}/v23.0/${demo.phoneNumberId}/groups?limit=5&after=${first.paging!.cursors.after}`);
+    expect(first.paging!.next).toBe(`${sandbox.url}/v23.0/${demo.phoneNumberId}/groups?limit=5&after=${encodeURIComponent(first.paging!.cursors.after)}`);
     expect(first.paging!.next).not.toContain(demo.token);
     const back = body(await call(body(second).paging!.previous!, { headers: { authorization: `Bearer ${demo.token}` } }));
     expect(back.data.groups).toEqual(first.data.groups);
