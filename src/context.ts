@@ -1,20 +1,18 @@
-import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import { credentialsOf } from './credentials.js';
 import { GatewayError } from './errors.js';
-import type { GraphClient } from './graph/client.js';
-import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/group-loader.js';
-import type { GraphGroup } from './graph/types.js';
-import type { GroupReader } from './graph/group-reader.js';
+import type { GraphClient, GraphCredentials } from './graph/client.js';
+import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
+import type { GraphReader } from './graph/graph-reader.js';
+import { LifecycleWriter } from './graph/lifecycle-writes.js';
+import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import { currentTrace } from './request-trace.js';
 
-/** What every resolver gets: this request's credentials and its own loaders. */
+/** What every resolver gets. */
 export interface GatewayContext {
-  /** The group loader for this request and its token; without a token every load fails UNAUTHENTICATED. */
-  readonly groups: GroupLoader;
-  /** Group writes with this request's token; without a token every write fails UNAUTHENTICATED. */
-  readonly groupWriter: GroupWrites;
+  /** This request's way to the Graph API: loaders and writers made on first use. */
+  readonly graph: GraphSession;
   /**
    * Errors of fields that still return data (an update that was only partly applied). They are
    * added to the response's `errors` by the usePartialErrors plugin, and masked like any other.
@@ -23,37 +21,71 @@ export interface GatewayContext {
 }
 
 export interface ContextDependencies {
-  reader: GroupReader;
+  reader: GraphReader;
   client: GraphClient;
   /** WHATSAPP_ACCESS_TOKEN: used when a request carries no Authorization header. */
   defaultAccessToken: string | undefined;
 }
 
 /**
- * Builds the per-request context. The token comes from the request's `Authorization: Bearer`, else
- * from the configured default. Without one, operations that read no group (introspection,
- * `__typename`) still run, and every group lookup fails on its own without an upstream call.
- * Nothing is shared between requests.
+ * One request's capabilities, each created on first use from the credentials decided once for the
+ * request. Without credentials, using any of them throws UNAUTHENTICATED (a field error, and no
+ * upstream call), while operations that need none (introspection, `__typename`) run as usual.
+ * Adding a capability is one getter here.
  */
-export function createContextFactory({ reader, client, defaultAccessToken }: ContextDependencies) {
+export class GraphSession {
+  private readonly made = new Map<string, unknown>();
+
+  constructor(
+    private readonly dependencies: ContextDependencies,
+    private readonly caller: GraphCredentials | GatewayError,
+  ) {}
+
+  /** The caller, for a call that no loader batches (a phone number's group list). */
+  get credentials(): GraphCredentials {
+    if (this.caller instanceof GatewayError) throw this.caller;
+    return this.caller;
+  }
+
+  get client(): GraphClient {
+    return this.dependencies.client;
+  }
+
+  /** Every GET of this request (group nodes and edges), coalesced into batch requests. */
+  get reads(): ReadLoader {
+    return this.once('reads', () => createReadLoader(this.dependencies.reader, this.credentials));
+  }
+
+  /** Group nodes by id and selected fields, merged per id, on top of `reads`. */
+  get groups(): GroupLoader {
+    return this.once('groups', () => createGroupLoader(this.reads));
+  }
+
+  /** Group settings writes: update (text, picture) and delete. */
+  get groupWriter(): GroupWrites {
+    return this.once('groupWriter', () => new GroupWriter(this.client, this.credentials));
+  }
+
+  /** Group lifecycle writes: create, invite link reset, participant removal, join requests. */
+  get lifecycleWriter(): LifecycleWriter {
+    return this.once('lifecycleWriter', () => new LifecycleWriter(this.client, this.credentials));
+  }
+
+  private once<T>(name: string, make: () => T): T {
+    if (!this.made.has(name)) this.made.set(name, make());
+    return this.made.get(name) as T;
+  }
+}
+
+/**
+ * Builds the per-request context. The credentials are decided once: the request's `Authorization:
+ * Bearer`, else the configured default. Nothing is shared between requests.
+ */
+export function createContextFactory(dependencies: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
-    const credentials = credentialsOf(request, defaultAccessToken);
+    const token = credentialsOf(request, dependencies.defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
-    const trace = currentTrace();
-    if (credentials instanceof GatewayError) {
-      return { groups: refusingLoader(credentials), groupWriter: refusingWriter(credentials), partialErrors: [] };
-    }
-    const caller = { token: credentials, signal: request.signal, trace };
-    return { groups: createGroupLoader(reader, caller), groupWriter: new GroupWriter(client, caller), partialErrors: [] };
+    const caller = token instanceof GatewayError ? token : { token, signal: request.signal, trace: currentTrace() };
+    return { graph: new GraphSession(dependencies, caller), partialErrors: [] };
   };
-}
-
-function refusingLoader(error: GatewayError): GroupLoader {
-  const loader = new DataLoader<GroupKey, GraphGroup, string>(async (keys) => keys.map(() => error), { cache: false });
-  return Object.assign(loader, { forget: () => undefined });
-}
-
-function refusingWriter(error: GatewayError): GroupWrites {
-  const refuse = () => Promise.reject(error);
-  return { updateText: refuse, updatePicture: refuse, delete: refuse };
 }

@@ -7,10 +7,10 @@ export const ERROR_CODES = {
   UNAUTHENTICATED:
     'No upstream token (neither `Authorization: Bearer` nor WHATSAPP_ACCESS_TOKEN), or the Graph API refused it (codes 0, 102, 104, 190).',
   FORBIDDEN:
-    'The token is valid but may not do this (Graph codes 3, 10, 200-299, 368, 131005, 131031, 131215) or the group is suspended (131207).',
+    'The token is valid but may not do this (Graph codes 3, 10, 200-299, 368, 131005, 131031), the phone number may not create groups now (131211 create limit, 131214 creation disabled) or use the Groups API (131215), or the group is suspended (131207).',
   NOT_FOUND: 'The group does not exist or the token is not a member of it (Graph 131041, or 100 with subcode 33).',
   BAD_USER_INPUT:
-    'The request is invalid: a malformed id or value caught before any upstream call, or a parameter the Graph API refused (100, 131209, 131210, ...).',
+    'The request is invalid: a malformed id or value caught before any upstream call, or a parameter the Graph API refused (100, 131059 invalid cursor, 131204 participant limit, 131209, 131210, ...).',
   RATE_LIMITED:
     'The Graph API throttled the call (codes 4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208), whatever its HTTP status; or the gateway itself is at its limit of concurrent upstream calls (UPSTREAM_MAX_CONCURRENCY + UPSTREAM_MAX_QUEUE, retryAfterSeconds 1).',
   UPSTREAM_TIMEOUT: 'The Graph API did not answer within UPSTREAM_TIMEOUT_MS.',

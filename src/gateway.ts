@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createDocumentCache } from './document-cache.js';
 import { GraphClient } from './graph/client.js';
-import { GroupReader } from './graph/group-reader.js';
+import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
@@ -79,7 +79,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     maxQueue: config.upstreamMaxQueue,
     retries: config.upstreamRetries,
   });
-  const reader = new GroupReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
+  const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({

@@ -1,7 +1,8 @@
 import { ConfigError, isLoopbackHost, loadConfig, type Config } from './config.js';
-import { createGateway, type GraphiQLDefaults } from './gateway.js';
+import { createGateway } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
+import { graphiqlForSandbox } from './sandbox-graphiql.js';
 import { startServer } from './server.js';
 
 /** Process entry: read config, start the sandbox when no upstream is configured, listen, stop cleanly. */
@@ -49,28 +50,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-}
-
-function graphiqlForSandbox(sandbox: Sandbox): GraphiQLDefaults {
-  const [first = 'GROUP_ID', second = first] = sandbox.demoGroupIds;
-  return {
-    defaultQuery: `# Sandbox: demo groups served by the built-in Graph API emulator.
-# The Authorization header (see "Headers" below) holds the sandbox's demo token.
-query DemoGroups {
-  first: group(id: "${first}") {
-    id
-    subject
-    description
-    joinApprovalMode
-    createdAt
-    participants { waId username }
-    totalParticipantCount
-  }
-  second: group(id: "${second}") { id subject }
-}
-`,
-    defaultHeaders: JSON.stringify({ Authorization: `Bearer ${sandbox.demoToken}` }, null, 2),
-  };
 }
 
 /** The demo token is a public sandbox credential, printed so a newcomer can copy it into curl. */

@@ -30,10 +30,11 @@ export class UpstreamError extends GatewayError {
   }
 }
 
-/** Throttling codes from the API notes §3/§4: RATE_LIMITED whatever the HTTP status. */
+/** Throttling codes (Meta, WhatsApp "Error codes" and Groups API "Error codes"): RATE_LIMITED whatever the HTTP status. */
 const THROTTLING = new Set([4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208]);
 const UNAUTHENTICATED = new Set([0, 102, 104, 190, 463, 467]);
-const FORBIDDEN = new Set([3, 10, 131005, 131031, 131207, 131215, 368]);
+// 131211 group create limit, 131214 group creation disabled, 131215 number not eligible, 131207 group suspended.
+const FORBIDDEN = new Set([3, 10, 131005, 131031, 131207, 131211, 131214, 131215, 368]);
 const NOT_FOUND = new Set([131041, 803]);
 const TRANSIENT = new Set([1, 2, 131000, 131016]);
 
@@ -45,7 +46,8 @@ export function gatewayCodeFor(code: number | undefined, subcode: number | undef
   if (NOT_FOUND.has(code) || (code === 100 && subcode === 33)) return 'NOT_FOUND';
   if (FORBIDDEN.has(code) || (code >= 200 && code <= 299)) return 'FORBIDDEN';
   if (TRANSIENT.has(code) || status >= 500) return 'UPSTREAM_ERROR';
-  // 100 (invalid parameter), 131008/131009, 131209/131210 (picture rules) and the like: the caller's input.
+  // 100 (invalid parameter), 131008/131009, 131059 (invalid cursor), 131204 (participant over the limit),
+  // 131209/131210 (picture rules) and the like: the caller's input.
   if (status >= 400 && status < 500) return 'BAD_USER_INPUT';
   return 'UPSTREAM_ERROR';
 }
@@ -68,7 +70,7 @@ export function isGraphErrorEnvelope(body: unknown): body is GraphEnvelope {
     (body as { error?: unknown }).error !== null;
 }
 
-/** Turns a parsed `{ "error": { … } }` body into an UpstreamError (notes §4.1). */
+/** Turns a parsed `{ "error": { … } }` body into an UpstreamError (Graph API, "Handle Errors"). */
 export function fromGraphEnvelope(envelope: GraphEnvelope, status: number, retryAfterSeconds?: number): UpstreamError {
   const e = envelope.error;
   const code = asNumber(e.code);

@@ -2,7 +2,7 @@ import { FormData } from 'undici';
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError } from './errors.js';
 
-/** The settings `POST /{group-id}` changes with a JSON body (API notes §1.4). */
+/** The settings `POST /{group-id}` changes with a JSON body (Meta, "Group management", update group settings). */
 export interface GroupTextChanges {
   subject?: string;
   description?: string;
@@ -11,8 +11,9 @@ export interface GroupTextChanges {
 /** What the Graph API said when it accepted a write. */
 export interface WriteReceipt {
   /**
-   * Present when the Graph API answers `{"request_id": …}` instead of `{"success": true}` (notes §1.4,
-   * §1.5 list both): the outcome then arrives later in a webhook carrying the same id.
+   * Present when the Graph API answers `{"request_id": …}` instead of `{"success": true}` (Meta's
+   * OpenAPI spec and client libraries disagree on the answer): the outcome then arrives later in a
+   * webhook carrying the same id.
    */
   requestId: string | undefined;
 }
@@ -26,7 +27,7 @@ export interface GroupWrites {
 
 /**
  * The group writes, for one caller: update settings (JSON), update the profile picture (multipart)
- * and delete (notes §1.4, §1.5). Every write carries `messaging_product: whatsapp`; inputs arrive
+ * and delete (Meta, "Group management"). Every write carries `messaging_product: whatsapp`; inputs arrive
  * already validated.
  */
 export class GroupWriter implements GroupWrites {
@@ -71,7 +72,7 @@ function groupPath(id: string): string {
 }
 
 /**
- * Accepts every answer shape the notes list for a write: `{"success":true}` (also the string
+ * Accepts every answer shape Meta's spec and the client libraries show for a write: `{"success":true}` (also the string
  * "true"), `{"request_id":"…"}`, or an empty body (read as `{}`). An explicit `success: false`, or
  * something that is not an object, is not an acceptance.
  */

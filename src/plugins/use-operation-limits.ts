@@ -1,5 +1,8 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import {
+  BREAK,
+  type ASTNode,
+  type ArgumentNode,
   Kind,
   NoSchemaIntrospectionCustomRule,
   getOperationAST,
@@ -9,8 +12,10 @@ import {
   type GraphQLObjectType,
   type SelectionSetNode,
   valueFromASTUntyped,
+  visit,
 } from 'graphql';
 import { createGraphQLError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graph/paging.js';
 import { groupIdProblem } from '../schema/group-id.js';
 
 export interface OperationLimitsPluginOptions {
@@ -26,10 +31,12 @@ export interface OperationLimitsPluginOptions {
  *   tokens while parsing, then aliases, depth, directives and cost while validating, and field
  *   suggestions blocked in validation messages;
  * - a cap on group ids per operation: root query fields with an `id` argument, root mutation
- *   fields, and `_entities` representations (literal lists and variables alike), checked before
- *   execution, so no upstream call is made;
+ *   fields, a `groups` page's `first`/`last` (25 when neither is given) and `_entities`
+ *   representations (literal lists and variables alike), checked before execution, so no upstream
+ *   call is made (graphql-armor's cost also multiplies a literal `first`/`last` into its selection's cost);
  * - every `_entities` representation must be an object whose `id` passes the same rules as
  *   `group(id:)`: `_Any` accepts any JSON, and an array or object id must never reach a URL;
+ * - every `first`/`last` in the operation within 1 to 1024;
  * - introspection, when switched off.
  * Every refusal is a GraphQL error that the masking hook gives `BAD_USER_INPUT`.
  */
@@ -55,7 +62,13 @@ export function useOperationLimits({ maxIds = 200, introspection = true }: Opera
       const operation = getOperationAST(args.document, args.operationName);
       const root = operation && args.schema.getRootType(operation.operation);
       if (!operation || !root) return;
-      const counter = new LookupCounter(root, fragmentsOf(args.document), args.variableValues ?? {});
+      const fragments = fragmentsOf(args.document);
+      const sizeProblem = pageSizeProblem([operation, ...fragments.values()], args.variableValues ?? {});
+      if (sizeProblem) {
+        setResultAndStopExecution({ errors: [createGraphQLError(`Invalid page size: ${sizeProblem}`, { extensions: { code: 'BAD_USER_INPUT' } })] });
+        return;
+      }
+      const counter = new LookupCounter(root, fragments, args.variableValues ?? {});
       const ids = counter.count(operation.selectionSet);
       if (counter.representationProblem) {
         setResultAndStopExecution({
@@ -125,10 +138,13 @@ class LookupCounter {
       this.representationProblem ??= list.map(representationProblem).find((problem) => problem !== undefined);
       return list.length;
     }
-    // Every mutation writes (at least) one group; a query field reads one when it takes an `id`.
+    // Every mutation writes (at least) one group; a query field reads one when it takes an `id`, and
+    // a page (`groups`) as many as its `first`/`last` asks for.
     if (name.startsWith('__')) return 0;
     if (this.root.name === 'Mutation') return 1;
-    return this.root.getFields()[name]?.args.some((arg) => arg.name === 'id') ? 1 : 0;
+    const args = this.root.getFields()[name]?.args ?? [];
+    if (args.some((arg) => arg.name === 'first')) return pageSize(field, this.variables) ?? DEFAULT_PAGE_SIZE;
+    return args.some((arg) => arg.name === 'id') ? 1 : 0;
   }
 
   private fragmentCount(name: string): number {
@@ -141,6 +157,37 @@ class LookupCounter {
     }
     return count;
   }
+}
+
+/** A page's `first` or `last`, literal or variable; undefined when neither is given. */
+function pageSize(field: FieldNode, variables: Record<string, unknown>): number | undefined {
+  for (const arg of field.arguments ?? []) {
+    if (arg.name.value !== 'first' && arg.name.value !== 'last') continue;
+    const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : arg.value.kind === Kind.INT ? Number(arg.value.value) : undefined;
+    if (typeof value === 'number') return value;
+  }
+  return undefined;
+}
+
+/**
+ * Every `first`/`last` of the operation (a root page or a nested `joinRequests`) must be 1 to
+ * MAX_PAGE_SIZE: checked before execution, so a bad nested page size costs no upstream call either.
+ */
+function pageSizeProblem(nodes: readonly ASTNode[], variables: Record<string, unknown>): string | undefined {
+  let problem: string | undefined;
+  const visitor = {
+    Argument(arg: ArgumentNode) {
+      if (arg.name.value !== 'first' && arg.name.value !== 'last') return undefined;
+      const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : arg.value.kind === Kind.INT ? Number(arg.value.value) : undefined;
+      if (typeof value === 'number' && (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE)) {
+        problem = `\`${arg.name.value}\` must be 1 to ${MAX_PAGE_SIZE}; got ${value}`;
+        return BREAK;
+      }
+      return undefined;
+    },
+  };
+  for (const node of nodes) if (!problem) visit(node, visitor);
+  return problem;
 }
 
 function representationProblem(representation: unknown, index: number): string | undefined {

@@ -39,7 +39,7 @@ export interface BatchResult {
 
 export function runBatch(ctx: GraphContext, call: GraphCall, run: OpRunner): GraphAnswer {
   if (!call.params.has('batch')) throw unsupportedRequest(call.method);
-  if (!ctx.config.mechanisms.batch) throw graphError('batchDisabled');
+  if (!ctx.config.mechanisms.batch || ctx.tokens.refusesMechanism(call.token, 'batch')) throw graphError('batchDisabled');
   const ops = parseBatchParam(call.params.get('batch'));
   const withHeaders = stringParam(call.params, 'include_headers') !== 'false';
   const summaries: CallSummary[] = [];

@@ -26,7 +26,7 @@ export function splitIds(params: Params): string[] {
 
 /** One unknown or invisible id fails the whole request with #803, as clients observe of Graph. */
 export function readMany(ctx: GraphContext, call: GraphCall): GraphAnswer {
-  if (!ctx.config.mechanisms.ids) throw graphError('idsDisabled');
+  if (!ctx.config.mechanisms.ids || ctx.tokens.refusesMechanism(call.token, 'ids')) throw graphError('idsDisabled');
   const ids = splitIds(call.params);
   if (ids.length > MAX_IDS) throw graphError('tooManyIds');
   const found = new Map<string, StoredGroup>();

@@ -9,12 +9,18 @@ export interface TokenGrant {
   /** `'*'`: every group and every phone number (a test and admin convenience). */
   groups: '*' | string[];
   phoneNumbers?: string[];
+  /**
+   * Read mechanisms refused to this token, as Meta may allow batch or `?ids=` reads for one app
+   * and not another (ASSUMPTION: nothing documents it either way); `mechanisms` refuses them for all.
+   */
+  refuses?: ('batch' | 'ids')[];
 }
 
 interface Grant {
   all: boolean;
   groups: Set<string>;
   phoneNumbers: Set<string>;
+  refuses: Set<'batch' | 'ids'>;
 }
 
 export class TokenRegistry {
@@ -26,6 +32,7 @@ export class TokenRegistry {
       all: grant.groups === '*',
       groups: new Set(grant.groups === '*' ? [] : grant.groups),
       phoneNumbers: new Set(grant.phoneNumbers ?? []),
+      refuses: new Set(grant.refuses ?? []),
     });
   }
 
@@ -56,6 +63,10 @@ export class TokenRegistry {
   ownsPhoneNumber(token: string, phoneNumberId: string): boolean {
     const grant = this.#grants.get(token);
     return grant !== undefined && (grant.all || grant.phoneNumbers.has(phoneNumberId));
+  }
+
+  refusesMechanism(token: string, mechanism: 'batch' | 'ids'): boolean {
+    return this.#grants.get(token)?.refuses.has(mechanism) ?? false;
   }
 
   get size(): number {

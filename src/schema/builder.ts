@@ -13,7 +13,7 @@ export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
-    // graphql-upload-ts's scalar hands resolvers a promise of the file (library notes §1.1), never a File.
+    // graphql-upload-ts's scalar hands resolvers a promise of the file (its `parseValue` returns `upload.promise`), never a File.
     Upload: { Input: Promise<FileUpload>; Output: never };
   };
 }>({

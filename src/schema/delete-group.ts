@@ -31,16 +31,16 @@ builder.mutationField('deleteGroup', (t) =>
   t.field({
     type: DeleteGroupPayload,
     nullable: false,
-    description: 'Deletes a group and removes everyone from it, the business included (API notes §1.5).',
+    description: 'Deletes a group and removes everyone from it, the business included (Meta, "Group management", delete group).',
     args: { input: t.arg({ type: DeleteGroupInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const id = assertGroupId(String(input.id));
-      const writer = context.groupWriter;
+      const writer = context.graph.groupWriter;
       try {
         const { requestId } = await writer.delete(id);
         return { id, requestId };
       } finally {
-        context.groups.forget(id);
+        context.graph.groups.forget(id);
       }
     },
   }),

@@ -1,11 +1,11 @@
 import { GatewayError } from '../errors.js';
 
-/** Real group ids are ~60 characters (notes §6); anything far longer is not a Graph id. */
+/** Real group ids are ~60 characters (Meta's examples); anything far longer is not a Graph id. */
 export const MAX_GROUP_ID_LENGTH = 256;
 
 /**
  * Rejects ids that cannot be a Graph node id before they reach a URL or an `ids=` list. Graph group
- * ids are Meta-escaped base64 (`Y2FwaV9ncm91cDox…ZD`, API notes §6) and other node ids are digits,
+ * ids are Meta-escaped base64 (`Y2FwaV9ncm91cDox…ZD` in Meta's examples) and other node ids are digits,
  * so anything beyond letters, digits and `_ - = +` is refused: path and query syntax (`/ ? & # %`),
  * the comma that separates `ids=a,b`, whitespace, control and other non-ASCII characters, `.`/`..`,
  * empty, or absurdly long.

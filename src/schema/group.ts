@@ -1,9 +1,9 @@
 import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import type { GraphGroup, GraphParticipant } from '../graph/types.js';
+import type { GraphGroup, GraphGroupField, GraphParticipant } from '../graph/types.js';
 import { builder } from './builder.js';
 import { assertGroupId } from './group-id.js';
-import { fromGraph, selectedGraphFields } from './graph-fields.js';
+import { fromGraph, selectedGraph } from './graph-fields.js';
 
 export const JoinApprovalMode = builder.enumType('JoinApprovalMode', {
   description: 'Whether people who open the invite link join at once or wait for approval.',
@@ -33,67 +33,90 @@ GroupParticipantRef.implement({
   }),
 });
 
-export const GroupRef = builder.objectRef<GraphGroup>('Group');
+/**
+ * A group as resolvers hold it. From a node read it has every selected field. From a list page or a
+ * write's answer it has only some (`knownFields`): a field it lacks is then read through the group
+ * loader, so all such reads of one operation (a whole page's `participants`) share one batch.
+ */
+export type GroupParent = GraphGroup & { readonly [KNOWN_FIELDS]?: ReadonlySet<string> };
+const KNOWN_FIELDS = Symbol('knownFields');
+
+/** A group of which only these Graph fields are known (the rest is read when selected). */
+export function partialGroup(group: GraphGroup, knownFields: readonly string[]): GroupParent {
+  return { ...group, [KNOWN_FIELDS]: new Set(knownFields) };
+}
+
+/**
+ * Resolves a node field from the parent when it has the field's Graph fields, else through the
+ * loader (by the parent's id, asking for just these fields: the loader merges them per id).
+ */
+function nodeField<T>(graph: GraphGroupField[], read: (group: GraphGroup) => T) {
+  return {
+    ...fromGraph(...graph),
+    resolve: (group: GroupParent, _args: object, context: GatewayContext): T | Promise<T> => {
+      const known = group[KNOWN_FIELDS];
+      if (!known || graph.every((field) => known.has(field))) return read(group);
+      return context.graph.groups.load({ id: group.id, fields: ['id', ...graph] }).then(read);
+    },
+  };
+}
+
+export const GroupRef = builder.objectRef<GroupParent>('Group');
 GroupRef.implement({
   description: 'A WhatsApp group managed by a business phone number through the Cloud API.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false, description: 'The group id, e.g. `Y2FwaV9ncm91cDox…ZD`.', ...fromGraph('id') }),
-    messagingProduct: t.string({
-      description: 'Always `whatsapp`.',
-      ...fromGraph('messaging_product'),
-      resolve: (g) => g.messaging_product ?? null,
-    }),
-    subject: t.string({ description: 'The group name: at most 128 characters.', ...fromGraph('subject'), resolve: (g) => g.subject ?? null }),
+    messagingProduct: t.string({ description: 'Always `whatsapp`.', ...nodeField(['messaging_product'], (g) => g.messaging_product ?? null) }),
+    subject: t.string({ description: 'The group name: at most 128 characters.', ...nodeField(['subject'], (g) => g.subject ?? null) }),
     description: t.string({
       description: 'The group description, if set: at most 2048 characters.',
-      ...fromGraph('description'),
-      resolve: (g) => g.description ?? null,
+      ...nodeField(['description'], (g) => g.description ?? null),
     }),
-    suspended: t.boolean({
-      description: 'True when WhatsApp has suspended the group.',
-      ...fromGraph('suspended'),
-      resolve: (g) => g.suspended ?? null,
-    }),
+    suspended: t.boolean({ description: 'True when WhatsApp has suspended the group.', ...nodeField(['suspended'], (g) => g.suspended ?? null) }),
     joinApprovalMode: t.field({
       type: JoinApprovalMode,
       description: 'Whether joining through the invite link needs approval.',
-      ...fromGraph('join_approval_mode'),
       // A mode this schema does not know yet reads as null rather than failing the whole field.
-      resolve: (g) => (g.join_approval_mode === 'approval_required' || g.join_approval_mode === 'auto_approve' ? g.join_approval_mode : null),
+      ...nodeField(['join_approval_mode'], (g) =>
+        g.join_approval_mode === 'approval_required' || g.join_approval_mode === 'auto_approve' ? g.join_approval_mode : null,
+      ),
     }),
     creationTimestamp: t.int({
       description: 'When the group was created, in Unix seconds.',
-      ...fromGraph('creation_timestamp'),
-      resolve: (g) => unixSeconds(g.creation_timestamp),
+      ...nodeField(['creation_timestamp'], (g) => unixSeconds(g.creation_timestamp)),
     }),
     createdAt: t.field({
       type: 'DateTime',
       description: 'When the group was created (`creationTimestamp` as a date-time).',
-      ...fromGraph('creation_timestamp'),
-      resolve: (g) => {
+      ...nodeField(['creation_timestamp'], (g) => {
         const seconds = unixSeconds(g.creation_timestamp);
         return seconds === null ? null : new Date(seconds * 1000);
-      },
+      }),
     }),
     participants: t.field({
       type: [GroupParticipantRef],
       description: 'The members, excluding the business (at most 8).',
-      ...fromGraph('participants'),
-      resolve: (g) => g.participants ?? null,
+      ...nodeField(['participants'], (g) => g.participants ?? null),
     }),
     totalParticipantCount: t.int({
       description: 'How many members the group has, excluding the business.',
-      ...fromGraph('total_participant_count'),
-      resolve: (g) => g.total_participant_count ?? null,
+      ...nodeField(['total_participant_count'], (g) => g.total_participant_count ?? null),
     }),
   }),
 });
 
-/** The loader lookup for a group at this resolver: its id and exactly the Graph fields selected under it. */
-export function loadGroup(id: string, context: GatewayContext, info: GraphQLResolveInfo): Promise<GraphGroup> {
+/**
+ * The group at this resolver, reading only what the selection needs. A node read is what tells an
+ * unknown group from a known one; when the selection needs nothing of the node but its id and
+ * reads an edge (`group(id) { inviteLink }`), the edge read tells it instead and the node is not
+ * read: one upstream read, and an unknown group fails at the edge with NOT_FOUND.
+ */
+export function loadGroup(id: string, context: GatewayContext, info: GraphQLResolveInfo): GroupParent | Promise<GroupParent> {
   assertGroupId(id);
   const type = info.schema.getType('Group') as GraphQLObjectType;
-  return context.groups.load({ id, fields: selectedGraphFields(info, type) });
+  const selection = selectedGraph(info, type);
+  if (selection.edges && selection.fields.length === 1) return partialGroup({ id }, ['id']);
+  return context.graph.groups.load({ id, fields: selection.fields });
 }
 
 builder.queryField('group', (t) =>
@@ -111,7 +134,7 @@ builder.asEntity(GroupRef, {
   resolveReference: (reference, context, info) => loadGroup(reference.id, context, info),
 });
 
-/** The notes say integer but show a quoted sample; both are accepted. */
+/** Integer in Meta's spec, quoted in its samples; both are accepted. */
 function unixSeconds(value: number | string | undefined): number | null {
   const seconds = typeof value === 'string' ? Number(value) : value;
   return seconds !== undefined && Number.isSafeInteger(seconds) ? seconds : null;

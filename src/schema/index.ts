@@ -1,8 +1,14 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { builder } from './builder.js';
 import './group.js';
+import './group-edges.js';
+import './groups-query.js';
 import './update-group.js';
 import './delete-group.js';
+import './create-group.js';
+import './invite-link.js';
+import './remove-participants.js';
+import './join-requests.js';
 
 /** The executable subgraph schema: the API plus `_service` and `_entities` for a federation router. */
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });

@@ -9,7 +9,7 @@ import { GroupRef, loadGroup } from './group.js';
 import { assertGroupId } from './group-id.js';
 import './upload.js';
 
-/** API notes §1.4/§3: subject 1..128 characters after trimming, description at most 2048. */
+/** Meta, "Group management": subject 1..128 characters after trimming, description at most 2048. */
 export const SUBJECT_MAX_LENGTH = 128;
 export const DESCRIPTION_MAX_LENGTH = 2048;
 
@@ -89,7 +89,7 @@ builder.mutationField('updateGroup', (t) =>
       if (!text && !input.profilePicture) {
         throw new GatewayError('BAD_USER_INPUT', 'Nothing to update: give at least one of subject, description or profilePicture');
       }
-      const writer = context.groupWriter;
+      const writer = context.graph.groupWriter;
       // Check the whole picture before anything goes upstream, text included. It holds one of the
       // process's upload slots from then until its upstream answer.
       const reserved = input.profilePicture ? await reservePicture(input.profilePicture, context) : undefined;
@@ -119,7 +119,7 @@ builder.mutationField('updateGroup', (t) =>
       } finally {
         reserved?.release();
         // Whatever happened upstream, later reads in this request must not see the old group.
-        context.groups.forget(id);
+        context.graph.groups.forget(id);
       }
     },
   }),
@@ -134,7 +134,7 @@ function reservePicture(upload: Promise<FileUpload>, context: GatewayContext): P
   return context.uploads.reservePicture(upload);
 }
 
-/** The JSON part of the update, validated (§3): every problem in one BAD_USER_INPUT. */
+/** The JSON part of the update, validated: every problem in one BAD_USER_INPUT. */
 function textChanges(input: { subject?: string | null; description?: string | null }):
   | { changes: GroupTextChanges; fields: UpdateGroupFieldName[] }
   | undefined {

@@ -114,6 +114,26 @@ describe('Group as an entity of a supergraph, through a real gateway', () => {
     expect(groups.takeUpstreamRequests().map((r) => r.ids.length)).toEqual([50, 50]);
   });
 
+  it('inviteLink and joinRequests of referenced groups arrive through the router in one upstream batch, without node reads', async () => {
+    const ids = Array.from({ length: 12 }, () => groups.sandbox.groups.seedGroup({ joinApprovalMode: 'approval_required', joinRequests: 1 }).id);
+    campaigns.campaigns = campaignsFor(ids);
+    groups.takeUpstreamRequests();
+    const { data, errors } = await viaRouter('{ campaigns { name group { inviteLink joinRequests { nodes { id } } } } }');
+    expect(errors).toBeUndefined();
+    expect(data?.campaigns).toEqual(
+      ids.map((id, i) => {
+        const stored = groups.sandbox.groups.get(id)!;
+        return {
+          name: `Campaign ${i}`,
+          group: { inviteLink: `https://chat.whatsapp.com/${stored.inviteCode}`, joinRequests: { nodes: stored.joinRequests.map((r) => ({ id: r.id })) } },
+        };
+      }),
+    );
+    const upstream = groups.takeUpstreamRequests();
+    expect(upstream.map((r) => r.kind)).toEqual(['batch']);
+    expect(upstream[0]!.batchOps?.map((op) => op.kind).sort()).toEqual([...Array(12).fill('invite_link'), ...Array(12).fill('join_requests')]);
+  });
+
   it('one unknown group does not null the others', async () => {
     const [first, second] = seed(2);
     campaigns.campaigns = campaignsFor([first!, 'Y2FwaV9ncm91cDpnb25l', second!]);

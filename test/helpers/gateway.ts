@@ -36,12 +36,20 @@ export const TEST_TOKEN = 'test-token-sees-all-groups';
  * read what went upstream from the sandbox's request log.
  */
 export async function startGateway(
-  options: { env?: Record<string, string>; sandbox?: SandboxOptions; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    sandbox?: SandboxOptions;
+    logger?: Logger;
+    /** Puts something between the gateway and the sandbox (e.g. a server that alters answers); closed with the gateway. */
+    upstream?: (sandboxUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
+  } = {},
 ): Promise<TestGateway> {
   const sandbox = await startSandbox({ seedDemo: true, ...options.sandbox });
   sandbox.tokens.addToken(TEST_TOKEN, { groups: '*' });
-  const config = loadConfig({ NODE_ENV: 'test', GRAPH_API_URL: sandbox.url, ...options.env });
-  const gateway = createGateway({ config, graphApiUrl: sandbox.url, logger: options.logger ?? createLogger({ level: 'silent' }) });
+  const upstream = options.upstream ? await options.upstream(sandbox.url) : undefined;
+  const graphApiUrl = upstream?.url ?? sandbox.url;
+  const config = loadConfig({ NODE_ENV: 'test', GRAPH_API_URL: graphApiUrl, ...options.env });
+  const gateway = createGateway({ config, graphApiUrl, logger: options.logger ?? createLogger({ level: 'silent' }) });
   const server: Server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -74,6 +82,7 @@ export async function startGateway(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.close();
+      await upstream?.close();
       await sandbox.close();
     },
   };

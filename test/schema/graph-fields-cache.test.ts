@@ -7,7 +7,7 @@ import { schema } from '../../src/schema/index.js';
 /** Runs an already parsed operation (as Yoga's document cache hands it out) and records the loader keys. */
 async function lookupsOf(document: DocumentNode, operationName?: string, variableValues: Record<string, unknown> = {}): Promise<GroupKey[]> {
   const keys: GroupKey[] = [];
-  const contextValue = { groups: { load: async (key: GroupKey) => (keys.push(key), { id: key.id }) } } as unknown as GatewayContext;
+  const contextValue = { graph: { groups: { load: async (key: GroupKey) => (keys.push(key), { id: key.id }) } } } as unknown as GatewayContext;
   const result = await execute({ schema, document, operationName, variableValues, contextValue });
   expect(result.errors).toBeUndefined();
   return keys;

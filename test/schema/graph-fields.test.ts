@@ -8,7 +8,7 @@ import { schema } from '../../src/schema/index.js';
 async function lookupsOf(source: string, variableValues: Record<string, unknown> = {}): Promise<GroupKey[]> {
   const keys: GroupKey[] = [];
   const contextValue = {
-    groups: { load: async (key: GroupKey) => (keys.push(key), { id: key.id }) },
+    graph: { groups: { load: async (key: GroupKey) => (keys.push(key), { id: key.id }) } },
   } as unknown as GatewayContext;
   const result = await execute({ schema, document: parse(source), variableValues, contextValue });
   expect(result.errors).toBeUndefined();

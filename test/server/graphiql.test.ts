@@ -44,6 +44,8 @@ describe('GraphiQL', () => {
       (r) => r.url().startsWith(graphiqlUrl) && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('DemoGroups'),
     );
     await execute.click();
+    // The default document holds one operation per lifecycle step: GraphiQL asks which to run.
+    await page.getByRole('menuitem', { name: 'DemoGroups' }).click({ timeout: 20_000 });
     const result = (await (await responsePromise).json()) as { data?: { first?: { subject?: string } }; errors?: unknown };
     expect(result.errors).toBeUndefined();
     expect(result.data?.first?.subject).toEqual(expect.any(String));

@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { GraphCredentials } from './client.js';
+import { relativeUrl, type GraphObject, type GraphRead, type GraphReader } from './graph-reader.js';
+
+export type ReadLoader = DataLoader<GraphRead, GraphObject, string> & {
+  /** Drops every cached read of this group (its node and its edges): called after a write to it. */
+  forget(id: string): void;
+};
+
+/**
+ * The GETs of one GraphQL request and one caller, coalesced: every node and edge read made while
+ * the operation runs goes to the reader together, so 20 `inviteLink`s and a page's group nodes
+ * travel in one batch request. A read is identified by its relative URL; the same URL is read once.
+ */
+export function createReadLoader(reader: GraphReader, credentials: GraphCredentials): ReadLoader {
+  // Our own cache map: `forget` drops every read of one group, whatever its parameters.
+  const cache = new Map<string, Promise<GraphObject>>();
+  const loader = new DataLoader<GraphRead, GraphObject, string>((reads) => reader.read(reads, credentials), {
+    cacheKeyFn: relativeUrl,
+    cacheMap: cache,
+    // A macrotask later than DataLoader's default: group loaders dispatch in the same tick and hand
+    // their node reads over first, so nodes and edges wanted at once share one batch request.
+    batchScheduleFn: (dispatch) => setImmediate(dispatch),
+  });
+  return Object.assign(loader, {
+    forget(id: string): void {
+      // Ids are checked (letters, digits, _ - = +), so the encoded id ends at `/` or `?` or the key's end.
+      const prefix = encodeURIComponent(id);
+      for (const key of [...cache.keys()]) {
+        if (key === prefix || key.startsWith(`${prefix}/`) || key.startsWith(`${prefix}?`)) cache.delete(key);
+      }
+    },
+  });
+}
