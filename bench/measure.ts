@@ -27,7 +27,7 @@ export interface Measurement {
   rps?: number;
   p50Ms?: number;
   p99Ms?: number;
-  /** Server CPU seconds per 1000 operations; absent for direct calls (no process in between). */
+  /** Server CPU seconds per 1000 operations, i.e. CPU ms per operation; absent for direct calls (no process in between). */
   cpuPer1k?: number;
   upstreamRequestsPerOp?: number;
   upstreamBytesPerOp?: number;
@@ -39,6 +39,8 @@ export interface Measurement {
   /** RSS after a one-connection warm-up (one operation in flight), when the scenario asks for it. */
   rssOneInFlightBytes?: number;
   peakRssBytes?: number;
+  /** RSS once the measured slices are over (the process idle again, nothing collected by force). */
+  rssAfterBytes?: number;
 }
 
 /** One target of a scenario: where to send its call and which process serves it. */
@@ -145,6 +147,7 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
       row.rssBeforeBytes = rssBefore.get(contender.target);
       row.rssOneInFlightBytes = rssOneInFlight.get(contender.target);
       row.peakRssBytes = sampler.peak();
+      row.rssAfterBytes = sampler.now();
       sampler.stop();
     }
     rows.set(contender.target, row);
