@@ -110,9 +110,10 @@ async function alternate(call: HttpCall, servers: Record<'A' | 'B', Server>, loa
   }
   const totals = { A: { cpu: 0, ops: 0 }, B: { cpu: 0, ops: 0 } };
   const ratios: number[] = [];
-  for (let round = 0; round < settings.rounds; round++) {
+  // Round -1 is not counted: the first slice after the other side's warm-up reads high.
+  for (let round = -1; round < settings.rounds; round++) {
     const perOp = { A: 0, B: 0 };
-    for (const side of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) {
+    for (const side of round % 2 !== 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) {
       const amount = Math.max(settings.connections * 2, Math.round(rates[side] * settings.sliceSeconds));
       const before = cpuSeconds(servers[side].pid);
       const result = await load.run(request(servers[side], settings.sliceSeconds, settings.connections, amount));
@@ -120,11 +121,12 @@ async function alternate(call: HttpCall, servers: Record<'A' | 'B', Server>, loa
       const ops = result.ok - result.mismatches;
       if (result.non2xx + result.errors + result.mismatches > 0) throw new Error(`gateway ${side}: failed requests in a slice`);
       rates[side] = ops / result.durationSeconds;
+      perOp[side] = cpu / ops;
+      if (round < 0) continue;
       totals[side].cpu += cpu;
       totals[side].ops += ops;
-      perOp[side] = cpu / ops;
     }
-    ratios.push(perOp.B / perOp.A);
+    if (round >= 0) ratios.push(perOp.B / perOp.A);
   }
   return { ratios, cpuMsPerOp: { A: (totals.A.cpu / totals.A.ops) * 1000, B: (totals.B.cpu / totals.B.ops) * 1000 } };
 }
