@@ -97,8 +97,17 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
   const rates = new Map<Target, number>();
   const amountFor = (target: Target) =>
     Math.max(input.connections * 2, Math.round((rates.get(target) ?? 0) * settings.sliceSeconds));
-  // Let the warm-up's last requests (cut off in flight) finish upstream before the log is cleared.
-  const drain = () => sleep(200 + 2 * input.latencyMs);
+  // Let the warm-up's last requests (cut off in flight) finish upstream before the log is cleared:
+  // until the sandbox's log stops growing (a loaded machine can take far longer than the latency).
+  const drain = async () => {
+    let seen = -1;
+    for (let i = 0; i < 50; i++) {
+      await sleep(200 + 2 * input.latencyMs);
+      const requests = (await sandbox.totals()).requests;
+      if (requests === seen) return;
+      seen = requests;
+    }
+  };
 
   const rssOneInFlight = new Map<Target, number>();
   if (input.oneInFlightFirst) {
