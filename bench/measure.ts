@@ -121,7 +121,9 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
     // Warm up with more connections: at 20 ms upstream latency, 10 connections would send too few
     // requests in a second for V8 to optimise the gateway's hot path before measuring starts.
     const warmConnections = Math.min(50, input.connections * 5);
-    await load.run({ ...request(contender, settings.warmupSeconds), connections: warmConnections });
+    // The direct target has no process of its own: the sandbox is warmed by every target's traffic.
+    const warmSeconds = contender.pid ? settings.warmupSeconds : Math.min(0.5, settings.warmupSeconds);
+    await load.run({ ...request(contender, warmSeconds), connections: warmConnections });
     // Then a short run as measured, for the rate that sizes the slices.
     const warm = await load.run(request(contender, Math.min(0.4, settings.warmupSeconds)));
     rates.set(contender.target, (warm.ok - warm.mismatches) / warm.durationSeconds);

@@ -58,7 +58,7 @@ export async function startGateway(sandboxUrl: string, settings: BenchSettings, 
       UPSTREAM_CONNECTIONS: String(settings.upstreamConnections),
       ...variant.env,
     },
-    nodeArgs: [...settings.nodeArgs, ...profileArgs(settings, profileName)],
+    nodeArgs: [...settings.nodeArgs, ...(variant.nodeArgs ?? []), ...profileArgs(settings, profileName)],
     readyUrl: `${url}/health`,
     cpus: settings.pin ? '1' : undefined,
   });
