@@ -27,7 +27,7 @@ export interface Measurement {
   rps?: number;
   p50Ms?: number;
   p99Ms?: number;
-  /** Server CPU seconds per 1000 operations; absent for direct calls (no process in between). */
+  /** Server CPU seconds per 1000 operations, i.e. CPU ms per operation; absent for direct calls (no process in between). */
   cpuPer1k?: number;
   upstreamRequestsPerOp?: number;
   upstreamBytesPerOp?: number;
@@ -39,6 +39,8 @@ export interface Measurement {
   /** RSS after a one-connection warm-up (one operation in flight), when the scenario asks for it. */
   rssOneInFlightBytes?: number;
   peakRssBytes?: number;
+  /** RSS once the measured slices are over (the process idle again, nothing collected by force). */
+  rssAfterBytes?: number;
 }
 
 /** One target of a scenario: where to send its call and which process serves it. */
@@ -95,8 +97,17 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
   const rates = new Map<Target, number>();
   const amountFor = (target: Target) =>
     Math.max(input.connections * 2, Math.round((rates.get(target) ?? 0) * settings.sliceSeconds));
-  // Let the warm-up's last requests (cut off in flight) finish upstream before the log is cleared.
-  const drain = () => sleep(200 + 2 * input.latencyMs);
+  // Let the warm-up's last requests (cut off in flight) finish upstream before the log is cleared:
+  // until the sandbox's log stops growing (a loaded machine can take far longer than the latency).
+  const drain = async () => {
+    let seen = -1;
+    for (let i = 0; i < 50; i++) {
+      await sleep(200 + 2 * input.latencyMs);
+      const requests = (await sandbox.totals()).requests;
+      if (requests === seen) return;
+      seen = requests;
+    }
+  };
 
   const rssOneInFlight = new Map<Target, number>();
   if (input.oneInFlightFirst) {
@@ -110,7 +121,9 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
     // Warm up with more connections: at 20 ms upstream latency, 10 connections would send too few
     // requests in a second for V8 to optimise the gateway's hot path before measuring starts.
     const warmConnections = Math.min(50, input.connections * 5);
-    await load.run({ ...request(contender, settings.warmupSeconds), connections: warmConnections });
+    // The direct target has no process of its own: the sandbox is warmed by every target's traffic.
+    const warmSeconds = contender.pid ? settings.warmupSeconds : Math.min(0.5, settings.warmupSeconds);
+    await load.run({ ...request(contender, warmSeconds), connections: warmConnections });
     // Then a short run as measured, for the rate that sizes the slices.
     const warm = await load.run(request(contender, Math.min(0.4, settings.warmupSeconds)));
     rates.set(contender.target, (warm.ok - warm.mismatches) / warm.durationSeconds);
@@ -145,6 +158,7 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
       row.rssBeforeBytes = rssBefore.get(contender.target);
       row.rssOneInFlightBytes = rssOneInFlight.get(contender.target);
       row.peakRssBytes = sampler.peak();
+      row.rssAfterBytes = sampler.now();
       sampler.stop();
     }
     rows.set(contender.target, row);

@@ -88,11 +88,11 @@ async function waitReady(options: StartOptions, child: ChildProcess, exited: Pro
   throw new Error(`no answer from ${options.readyUrl} within ${options.readyTimeoutMs ?? 20_000} ms`);
 }
 
-/** SIGINT first (the gateway shuts down cleanly and --cpu-prof writes its profile), SIGKILL after 5 s. */
+/** SIGINT first (the gateway shuts down cleanly and --cpu-prof writes its profile), SIGKILL after 15 s (writing a CPU profile on a loaded machine takes a while). */
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
 }

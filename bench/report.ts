@@ -46,14 +46,17 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Machine: ${m.cpu}, ${m.cpus} CPUs, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}; load average at start ${m.loadAverageAtStart.join(' / ')}.`,
     `Each row: ${s.warmupSeconds} s warm-up, then ${s.rounds} × ${s.sliceSeconds} s measured with autocannon in its own process, ` +
-      'slices of D, P and G interleaved in rotating order; ' +
+      'slices of D, P, Y and G interleaved in rotating order; ' +
       `${s.connections} connections (uploads: 20; "1c" rows: 1). Upstream pool: ${s.upstreamConnections} connections for gateway and proxy. ` +
-      `CPU pinning: ${s.pin ? 'server under test on CPU 1, sandbox and load on CPU 0' : 'off'}. ` +
+      `CPU pinning: ${s.pin ? 'each server under test alone on CPU 1 (taskset), sandbox and load generator on CPU 0' : `off${s.pinUnavailable ? ` (${s.pinUnavailable})` : ''}`}. ` +
+      (s.nodeArgs.length ? `Node flags for the servers under test: \`${s.nodeArgs.join(' ')}\`. ` : '') +
       `Gateway: \`node dist/src/main.js\`, NODE_ENV=production. Run time ${results.elapsedSeconds?.toFixed(0) ?? '?'} s.`,
     '',
-    'D = the sandbox called directly over REST (floor); P = bare node:http + undici proxy (ceiling); G = this gateway. ' +
-      'Gateway cells add "(vs P, vs D)": % for req/s, × for everything else. CPU = seconds of server CPU per 1000 operations; ' +
-      'upstream figures come from the sandbox request log (bytes = request + response bodies).',
+    'D = the sandbox called directly over REST (floor); P = bare node:http + undici proxy (ceiling for any Node gateway); ' +
+      'Y = plain graphql-yoga + DataLoader, hand-written resolvers (bench/plain-yoga.ts; (a) and (b) only); G = this gateway. ' +
+      '**CPU ms/op** (user + system CPU of the server process from /proc, per operation answered) is the headline: on one core it ' +
+      'decides throughput and how many replicas a deployment needs. Y and G cells add "(vs P, vs Y)": % for req/s, × for everything else. ' +
+      'Upstream figures come from the sandbox request log (bytes = request + response bodies).',
     '',
   ];
   for (const latency of s.latencies) {
@@ -63,7 +66,7 @@ export function renderMarkdown(results: BenchResults): string {
   return lines.join('\n');
 }
 
-const HEADER = ['scenario', 'target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'CPU s/1k ops', 'upstream req/op', 'upstream B/op', 'peak RSS MB', 'failures'];
+const HEADER = ['scenario', 'target', 'conns', 'CPU ms/op', 'req/s', 'p50 ms', 'p99 ms', 'upstream req/op', 'upstream B/op', 'peak RSS MB', 'RSS after MB', 'failures'];
 
 function table(rows: Measurement[]): string[] {
   const out = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`];
@@ -75,35 +78,38 @@ function table(rows: Measurement[]): string[] {
       continue;
     }
     const base = (t: Target) => rows.find((r) => r.target === t && r.connections === row.connections && r.scenario === row.scenario && !r.skipped);
-    const [proxy, direct] = row.target === 'gateway' ? [base('proxy'), base('direct')] : [undefined, undefined];
+    const proxy = row.target === 'gateway' || row.target === 'plain' ? base('proxy') : undefined;
+    const plain = row.target === 'gateway' ? base('plain') : undefined;
     const cell = (pick: (r: Measurement) => number | undefined, format: (v: number) => string, kind: 'percent' | 'times') => {
       const value = pick(row);
       if (value === undefined || Number.isNaN(value)) return '–';
-      return format(value) + ratios(value, proxy && pick(proxy), direct && pick(direct), kind);
+      return format(value) + ratios(value, proxy && pick(proxy), plain && pick(plain), kind);
     };
+    const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
     out.push(
       `| ${name} | ${target} | ${row.connections} | ${[
+        cell((r) => r.cpuPer1k, (v) => `**${v.toFixed(3)}**`, 'times'),
         cell((r) => r.rps, (v) => v.toFixed(0), 'percent'),
         cell((r) => r.p50Ms, (v) => v.toFixed(2), 'times'),
         cell((r) => r.p99Ms, (v) => v.toFixed(2), 'times'),
-        cell((r) => r.cpuPer1k, (v) => v.toFixed(3), 'times'),
         cell((r) => r.upstreamRequestsPerOp, (v) => v.toFixed(2), 'times'),
         cell((r) => r.upstreamBytesPerOp, (v) => v.toFixed(0), 'times'),
-        cell((r) => (r.peakRssBytes === undefined ? undefined : r.peakRssBytes / 2 ** 20), (v) => v.toFixed(0), 'times'),
+        cell((r) => mb(r.peakRssBytes), (v) => v.toFixed(0), 'times'),
+        cell((r) => mb(r.rssAfterBytes), (v) => v.toFixed(0), 'times'),
       ].join(' | ')} | ${row.failures ?? '–'} |`,
     );
   }
   return out;
 }
 
-const TARGET_LABEL: Record<Target, string> = { direct: 'D direct', proxy: 'P proxy', gateway: 'G gateway' };
+const TARGET_LABEL: Record<Target, string> = { direct: 'D direct', proxy: 'P proxy', plain: 'Y plain yoga', gateway: 'G gateway', gatewayB: 'G′ gateway B' };
 
-function ratios(value: number, proxy: number | undefined, direct: number | undefined, kind: 'percent' | 'times'): string {
+function ratios(value: number, proxy: number | undefined, plain: number | undefined, kind: 'percent' | 'times'): string {
   const one = (base: number | undefined, tag: string) => {
     if (base === undefined || Number.isNaN(base) || base === 0) return undefined;
     return kind === 'percent' ? `${((value / base) * 100).toFixed(0)}% ${tag}` : `${(value / base).toFixed(2)}× ${tag}`;
   };
-  const parts = [one(proxy, 'P'), one(direct, 'D')].filter(Boolean);
+  const parts = [one(proxy, 'P'), one(plain, 'Y')].filter(Boolean);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 

@@ -13,12 +13,13 @@ import { detectMutations } from './gateway-schema.js';
 import { writeResults, type BenchResults } from './report.js';
 import { SandboxAdmin } from './sandbox-admin.js';
 import { SCENARIOS, TARGETS, type Fixture, type HttpCall, type Scenario, type Target } from './scenarios.js';
-import { startBareProxy, startGateway, startSandbox, type Server } from './servers.js';
+import { startBareProxy, startGateway, startPlainYoga, startSandbox, type Server } from './servers.js';
 import { readSettings, type BenchSettings } from './settings.js';
 
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  if (settings.pinUnavailable) log(`not pinned: ${settings.pinUnavailable}`);
   const started = Date.now();
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
@@ -88,12 +89,13 @@ async function runScenario(run: ScenarioRun): Promise<Measurement[]> {
   const rows = new Map<Target, Measurement>();
   const calls = new Map<Target, HttpCall>();
   for (const target of TARGETS) {
-    const call = scenario.build(target, run.fixture);
+    // The one-connection row is about added latency (issue 6's target, judged against D and P).
+    const call = target === 'plain' && connections === 1 ? { skipped: 'not measured on one connection' } : scenario.build(target, run.fixture);
     if ('skipped' in call) {
       rows.set(target, { ...base, target, skipped: call.skipped });
       continue;
     }
-    const earlier = target === 'gateway' ? undefined : run.baselines.get(baselineKey(target, connections, call));
+    const earlier = isRestBaseline(target) ? run.baselines.get(baselineKey(target, connections, call)) : undefined;
     if (earlier) rows.set(target, { ...earlier, scenario: scenario.key, sameAs: earlier.scenario });
     else calls.set(target, call);
   }
@@ -103,10 +105,7 @@ async function runScenario(run: ScenarioRun): Promise<Measurement[]> {
     const contenders: Contender[] = [];
     for (const [target, call] of calls) {
       const profile = `${target}-${scenario.key}-${latencyMs}ms-${connections}c`;
-      const server =
-        target === 'direct'
-          ? undefined
-          : await (target === 'proxy' ? startBareProxy(run.sandbox.url, settings, profile) : startGateway(run.sandbox.url, settings, profile));
+      const server = target === 'direct' ? undefined : await START[target](run.sandbox.url, settings, profile);
       if (server) servers.push(server);
       contenders.push({ target, call, baseUrl: server?.url ?? run.sandbox.url, pid: server?.pid });
     }
@@ -114,14 +113,28 @@ async function runScenario(run: ScenarioRun): Promise<Measurement[]> {
       const group = { ...base, contenders, ...(scenario.memory ? { oneInFlightFirst: true } : {}) };
       for (const row of await measureGroup(group, run.load, run.admin, settings)) {
         rows.set(row.target, row);
-        log(`${label} ${row.target.padEnd(7)}: ${row.skipped ?? `${row.rps?.toFixed(0)} req/s, p50 ${row.p50Ms?.toFixed(2)} ms, ${row.upstreamRequestsPerOp?.toFixed(3)} upstream req/op`}`);
-        if (row.target !== 'gateway' && !row.skipped) run.baselines.set(baselineKey(row.target, connections, calls.get(row.target)!), row);
+        log(
+          `${label} ${row.target.padEnd(7)}: ${row.skipped ?? `${row.rps?.toFixed(0)} req/s, p50 ${row.p50Ms?.toFixed(2)} ms, CPU ${row.cpuPer1k?.toFixed(3) ?? '–'} ms/op, ${row.upstreamRequestsPerOp?.toFixed(3)} upstream req/op`}`,
+        );
+        if (isRestBaseline(row.target) && !row.skipped) run.baselines.set(baselineKey(row.target, connections, calls.get(row.target)!), row);
       }
     }
   } finally {
     for (const server of servers) await server.stop();
   }
   return TARGETS.map((target) => rows.get(target)!);
+}
+
+const START: Record<Exclude<Target, 'direct'>, (sandboxUrl: string, settings: BenchSettings, profile: string) => Promise<Server>> = {
+  proxy: startBareProxy,
+  plain: startPlainYoga,
+  gateway: startGateway,
+  gatewayB: startGateway,
+};
+
+/** Baselines that take the REST call, which (b) and (c) share. */
+function isRestBaseline(target: Target): boolean {
+  return target === 'direct' || target === 'proxy';
 }
 
 function baselineKey(target: Target, connections: number, call: HttpCall): string {

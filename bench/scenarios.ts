@@ -6,8 +6,20 @@
 import type { LoadRequest } from './load.js';
 import { graphqlUpload, multipart } from './multipart.js';
 
-export type Target = 'direct' | 'proxy' | 'gateway';
-export const TARGETS: readonly Target[] = ['direct', 'proxy', 'gateway'];
+/**
+ * direct = the sandbox over REST (floor); proxy = bare node:http + undici (ceiling); plain = plain
+ * graphql-yoga + DataLoader (bench/plain-yoga.ts: what GraphQL costs without the gateway's layers);
+ * gateway = this gateway. `ab.ts` adds `gatewayB`, a second gateway build, for A/B runs.
+ */
+export type Target = 'direct' | 'proxy' | 'plain' | 'gateway' | 'gatewayB';
+export const TARGETS: readonly Target[] = ['direct', 'proxy', 'plain', 'gateway'];
+
+/** Targets that take the GraphQL operation rather than the REST call(s) it stands for. */
+export function speaksGraphql(target: Target): boolean {
+  return target === 'plain' || target === 'gateway' || target === 'gatewayB';
+}
+
+const PLAIN_SERVES_A_B = { skipped: 'the plain yoga reference serves (a) and (b) only' } as const;
 
 export type HttpCall = Pick<LoadRequest, 'method' | 'headers' | 'body' | 'expect'> & { path: string };
 export type Built = HttpCall | { skipped: string };
@@ -29,6 +41,12 @@ export interface MutationSupport {
   upload: { skipped: string } | undefined;
 }
 
+/**
+ * Scenario keys. To add a row (e.g. a `groups` page with participants, `inviteLink` of 20 groups,
+ * webhook-to-subscriber latency): add its key here and a Scenario to SCENARIOS; `build` returns
+ * `{ skipped }` for targets that cannot serve it (plain yoga serves only what bench/plain-yoga.ts
+ * implements). Settings, the run loop and the report pick it up from SCENARIOS.
+ */
 export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e';
 
 export interface Scenario {
@@ -57,7 +75,7 @@ export const SCENARIOS: readonly Scenario[] = [
     key: 'a',
     title: 'group(id) { id subject participants { waId } }',
     build: (target, f) =>
-      target === 'gateway'
+      speaksGraphql(target)
         ? graphql(f, `query A($id: ID!) { group(id: $id) { ${GROUP_SELECTION} } }`, { id: f.groupIds[0] })
         : restRead(f, f.groupIds[0]!, GROUP_FIELDS),
   },
@@ -66,7 +84,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: `${ALIASES} aliased group(id) lookups`,
     build: (target, f) => {
       const ids = f.groupIds.slice(0, ALIASES);
-      if (target !== 'gateway') return restBatch(f, ids, GROUP_FIELDS);
+      if (!speaksGraphql(target)) return restBatch(f, ids, GROUP_FIELDS);
       const lookups = ids.map((id, i) => `g${i}: group(id: ${JSON.stringify(id)}) { ${GROUP_SELECTION} }`);
       return graphql(f, `query B { ${lookups.join(' ')} }`, {});
     },
@@ -76,7 +94,8 @@ export const SCENARIOS: readonly Scenario[] = [
     title: `_entities with ${ALIASES} representations`,
     build: (target, f) => {
       const ids = f.groupIds.slice(0, ALIASES);
-      if (target !== 'gateway') return restBatch(f, ids, GROUP_FIELDS);
+      if (!speaksGraphql(target)) return restBatch(f, ids, GROUP_FIELDS);
+      if (target === 'plain') return PLAIN_SERVES_A_B;
       return entities(f, ids);
     },
   },
@@ -87,7 +106,8 @@ export const SCENARIOS: readonly Scenario[] = [
       // Groups past the 20 read ones, so (a)–(c) always read the same data.
       const id = f.groupIds[ALIASES]!;
       const subject = 'Benchmark subject';
-      if (target !== 'gateway') return restUpdate(f, id, subject);
+      if (!speaksGraphql(target)) return restUpdate(f, id, subject);
+      if (target === 'plain') return PLAIN_SERVES_A_B;
       const support = f.mutations.updateGroup;
       if ('skipped' in support) return support;
       return graphql(f, `mutation D($input: UpdateGroupInput!) { updateGroup(input: $input) { ${support.selection} } }`, {
@@ -102,7 +122,8 @@ export const SCENARIOS: readonly Scenario[] = [
     memory: true,
     build: (target, f) => {
       const id = f.groupIds[ALIASES + 1]!;
-      if (target !== 'gateway') return restPicture(f, id);
+      if (!speaksGraphql(target)) return restPicture(f, id);
+      if (target === 'plain') return PLAIN_SERVES_A_B;
       const support = f.mutations.updateGroup;
       if ('skipped' in support) return support;
       if (f.mutations.upload) return f.mutations.upload;

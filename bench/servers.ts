@@ -31,12 +31,20 @@ export async function startSandbox(latencyMs: number, settings: BenchSettings): 
   return { ...started, url };
 }
 
-export async function startGateway(sandboxUrl: string, settings: BenchSettings, profileName?: string): Promise<Server> {
+/** A gateway build other than dist/src/main.js (`ab.ts`), and env added to (or overriding) the bench's. */
+export interface GatewayVariant {
+  name?: string;
+  entry?: string | undefined;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}
+
+export async function startGateway(sandboxUrl: string, settings: BenchSettings, profileName?: string, variant: GatewayVariant = {}): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = await startNode({
-    name: 'gateway',
-    script: settings.gatewayEntry ?? dist('src/main.js'),
+    name: variant.name ?? 'gateway',
+    script: variant.entry ?? settings.gatewayEntry ?? dist('src/main.js'),
     env: {
       NODE_ENV: 'production',
       // Production turns introspection off; the bench reads the schema to find its scenarios.
@@ -48,8 +56,9 @@ export async function startGateway(sandboxUrl: string, settings: BenchSettings, 
       GRAPH_API_URL: sandboxUrl,
       GRAPH_API_VERSION: settings.graphApiVersion,
       UPSTREAM_CONNECTIONS: String(settings.upstreamConnections),
+      ...variant.env,
     },
-    nodeArgs: profileArgs(settings, profileName),
+    nodeArgs: [...settings.nodeArgs, ...(variant.nodeArgs ?? []), ...profileArgs(settings, profileName)],
     readyUrl: `${url}/health`,
     cpus: settings.pin ? '1' : undefined,
   });
@@ -63,8 +72,29 @@ export async function startBareProxy(sandboxUrl: string, settings: BenchSettings
     name: 'bare proxy',
     script: dist('bench/bare-proxy.js'),
     env: { UPSTREAM_URL: sandboxUrl, PORT: String(port), UPSTREAM_CONNECTIONS: String(settings.upstreamConnections) },
-    nodeArgs: profileArgs(settings, profileName),
+    nodeArgs: [...settings.nodeArgs, ...profileArgs(settings, profileName)],
     readyUrl: `${url}/__proxy/health`,
+    cpus: settings.pin ? '1' : undefined,
+  });
+  return { ...started, url };
+}
+
+/** The plain graphql-yoga + DataLoader reference (bench/plain-yoga.ts), pinned like the gateway. */
+export async function startPlainYoga(sandboxUrl: string, settings: BenchSettings, profileName?: string): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = await startNode({
+    name: 'plain yoga',
+    script: dist('bench/plain-yoga.js'),
+    env: {
+      NODE_ENV: 'production',
+      UPSTREAM_URL: sandboxUrl,
+      GRAPH_API_VERSION: settings.graphApiVersion,
+      PORT: String(port),
+      UPSTREAM_CONNECTIONS: String(settings.upstreamConnections),
+    },
+    nodeArgs: [...settings.nodeArgs, ...profileArgs(settings, profileName)],
+    readyUrl: `${url}/health`,
     cpus: settings.pin ? '1' : undefined,
   });
   return { ...started, url };

@@ -2,7 +2,8 @@
  * Benchmark settings from the environment, with defaults sized so that `npm run bench` finishes
  * in under 5 minutes on 2 cores.
  */
-import type { ScenarioKey } from './scenarios.js';
+import { execFileSync } from 'node:child_process';
+import { SCENARIOS, type ScenarioKey } from './scenarios.js';
 
 export interface BenchSettings {
   /** Fixed latency the sandbox adds to every Graph request, one full pass each (BENCH_LATENCIES, "0,20"). */
@@ -18,8 +19,16 @@ export interface BenchSettings {
   connections: number;
   /** Upstream pool size, the same for the gateway and the bare proxy (UPSTREAM_CONNECTIONS, 64). */
   upstreamConnections: number;
-  /** BENCH_PIN=1: the process under test on CPU 1, sandbox and load generator on CPU 0. */
+  /**
+   * Pinned (default; BENCH_PIN=0 turns it off): each process under test alone on CPU 1, the way a
+   * container with a 1-CPU limit runs it; sandbox and load generator on CPU 0. Needs `taskset`
+   * (util-linux) and 2 CPUs; without them the run is unpinned and says so.
+   */
   pin: boolean;
+  /** Why pinning was asked for but is off. */
+  pinUnavailable?: string | undefined;
+  /** BENCH_NODE_ARGS: extra node flags for every process under test (e.g. --max-semi-space-size=…). */
+  nodeArgs: string[];
   /** BENCH_CPU_PROF=1: run gateway and proxy with --cpu-prof into bench/results/profiles. */
   cpuProfile: boolean;
   graphApiVersion: string;
@@ -28,8 +37,11 @@ export interface BenchSettings {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
-  const scenarios = list(env.BENCH_SCENARIOS, 'a,b,c,d,e');
-  for (const key of scenarios) if (!['a', 'b', 'c', 'd', 'e'].includes(key)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${key}`);
+  const known = SCENARIOS.map((s) => s.key as string);
+  const scenarios = list(env.BENCH_SCENARIOS, known.join(','));
+  for (const key of scenarios) if (!known.includes(key)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${key}`);
+  const pinAsked = env.BENCH_PIN !== '0';
+  const pinUnavailable = pinAsked ? whyNoPinning() : undefined;
   return {
     latencies: list(env.BENCH_LATENCIES, '0,20').map((value) => number('BENCH_LATENCIES', value)),
     scenarios: scenarios as ScenarioKey[],
@@ -38,11 +50,22 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     sliceSeconds: number('BENCH_SLICE_S', env.BENCH_SLICE_S ?? '1'),
     connections: number('BENCH_CONNECTIONS', env.BENCH_CONNECTIONS ?? '10'),
     upstreamConnections: number('UPSTREAM_CONNECTIONS', env.UPSTREAM_CONNECTIONS ?? '64'),
-    pin: env.BENCH_PIN === '1',
+    pin: pinAsked && !pinUnavailable,
+    pinUnavailable,
+    nodeArgs: (env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     cpuProfile: env.BENCH_CPU_PROF === '1',
     graphApiVersion: env.GRAPH_API_VERSION ?? 'v23.0',
     gatewayEntry: env.BENCH_GATEWAY_ENTRY || undefined,
   };
+}
+
+function whyNoPinning(): string | undefined {
+  try {
+    const cpus = execFileSync('taskset', ['-c', '0,1', 'nproc'], { encoding: 'utf8' }).trim();
+    return Number(cpus) >= 2 ? undefined : `CPUs 0 and 1 are not both available (nproc under taskset: ${cpus})`;
+  } catch (error) {
+    return `taskset (util-linux) not usable: ${(error as Error).message.split('\n')[0]}`;
+  }
 }
 
 function list(value: string | undefined, fallback: string): string[] {

@@ -35,3 +35,9 @@ export function linearFit(points: readonly { x: number; y: number }[]): { slope:
   const slope = sxx === 0 ? Number.NaN : sxy / sxx;
   return { slope, intercept: my - slope * mx, r2: sxx === 0 || syy === 0 ? 0 : (sxy * sxy) / (sxx * syy) };
 }
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,5 +1,5 @@
 /**
- * Issue 6's targets, judged on one run's figures. All throughput targets are ratios to the bare
+ * Issue 6's and issue 13's targets, judged on one run's figures. All throughput targets are ratios to the bare
  * proxy measured in the same run, never absolute numbers (the machine is shared and noisy).
  */
 import type { Measurement } from './measure.js';
@@ -32,6 +32,28 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
   const rpsRatio = (scenario: ScenarioKey, latencyMs: number) => ratio(find(scenario, 'gateway', latencyMs)?.rps, find(scenario, 'proxy', latencyMs)?.rps);
   const percent = (v: number) => `${(v * 100).toFixed(0)}% of P`;
 
+  // Issue 13: per-core efficiency, pinned, against the proxy and plain yoga of the same run.
+  const cpu = (scenario: ScenarioKey, target: Target) => find(scenario, target, 0)?.cpuPer1k;
+  const cpuVs = (scenario: ScenarioKey, base: Target) => ratio(cpu(scenario, 'gateway'), cpu(scenario, base));
+  const times = (base: string) => (v: number) => `${v.toFixed(2)}× ${base}`;
+  judge('(a) 0 ms: CPU ms/op ≤ 3× bare proxy', cpuVs('a', 'proxy'), (v) => v <= 3, times('P'));
+  judge('(a) 0 ms: CPU ms/op ≤ plain yoga + DataLoader', cpuVs('a', 'plain'), (v) => v <= 1, times('Y'));
+  judge('(b) 0 ms: CPU ms/op ≤ 2.5× bare proxy', cpuVs('b', 'proxy'), (v) => v <= 2.5, times('P'));
+  judge('(b) 0 ms: CPU ms/op ≤ plain yoga + DataLoader', cpuVs('b', 'plain'), (v) => v <= 1, times('Y'));
+  const g20 = find('a', 'gateway', 20);
+  const p20 = find('a', 'proxy', 20);
+  judge(
+    '(a) 20 ms: p50 within 1.5 ms of bare proxy',
+    g20?.p50Ms !== undefined && p20?.p50Ms !== undefined ? g20.p50Ms - p20.p50Ms : undefined,
+    (v) => v <= 1.5,
+    (v) => `+${v.toFixed(2)} ms (G ${g20?.p50Ms?.toFixed(2)} vs P ${p20?.p50Ms?.toFixed(2)})`,
+  );
+  judge(
+    '(b) 0 ms: RSS after the run ≤ 1.3× plain yoga',
+    ratio(find('b', 'gateway', 0)?.rssAfterBytes, find('b', 'plain', 0)?.rssAfterBytes),
+    (v) => v <= 1.3,
+    (v) => `${v.toFixed(2)}× Y (G ${((find('b', 'gateway', 0)?.rssAfterBytes ?? 0) / 2 ** 20).toFixed(0)} MB vs Y ${((find('b', 'plain', 0)?.rssAfterBytes ?? 0) / 2 ** 20).toFixed(0)} MB)`,
+  );
   judge('(a) 0 ms: req/s ≥ 35% of bare proxy', rpsRatio('a', 0), (v) => v >= 0.35, percent);
   judge('(a) 20 ms: req/s ≥ 95% of bare proxy', rpsRatio('a', 20), (v) => v >= 0.95, percent);
   const g1 = find('a', 'gateway', 20, true);

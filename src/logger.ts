@@ -36,9 +36,9 @@ function serializeError(error: Error): ReturnType<typeof stdSerializers.err> {
 }
 
 /**
- * Structured JSON logs (pino) with token redaction. Lines written while a request is served carry
- * its `requestId` (read from the AsyncLocalStorage the logging plugin enters: no child logger per
- * request on the hot path).
+ * Structured JSON logs (pino) with token redaction. A request's own line carries its `requestId`;
+ * at debug level and below every line written while it is served does (read from the
+ * AsyncLocalStorage the logging plugin then enters: see request-trace.ts).
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
@@ -54,4 +54,13 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     },
     options.destination,
   );
+}
+
+/**
+ * The same logger without the redaction pass (which walks every value of every line for the
+ * paths above): only for lines whose every field the gateway builds itself from values that hold
+ * no secret (ids, names, codes, counts, durations), never a header, URL, query, variable or error.
+ */
+export function withoutRedaction(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
 }

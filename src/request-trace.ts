@@ -5,11 +5,21 @@ import type { RequestTrace } from './graph/client.js';
 export type { RequestTrace };
 
 /**
- * The request being served, for everything that runs on its behalf: the logger's mixin puts its id
- * on every log line, the context hands it to the Graph client (which sends it upstream as
- * `x-request-id` and counts the calls). One store per HTTP request, entered by the logging plugin.
+ * The request being served travels with the request, not with the async call stack: the logging
+ * plugin creates its trace (`beginTrace`), the context picks it up while it is built
+ * (`currentTrace`) and hands it to the Graph client (which sends the id upstream as `x-request-id`
+ * and counts the calls), and the request's log line writes the id itself.
+ *
+ * `requestTraces` (an AsyncLocalStorage read by the logger's mixin) is entered only when the logger
+ * is at debug or more verbose, where Yoga itself writes lines all through a request and each must
+ * carry the id. On Node 20 an entered AsyncLocalStorage turns on promise hooks for the whole
+ * process, a cost paid on every promise of every request: production (info) runs without it.
  */
 export const requestTraces = new AsyncLocalStorage<RequestTrace>();
+
+const traces = new WeakMap<Request, RequestTrace>();
+/** The trace of the request whose context is being built right now (a synchronous window). */
+let building: RequestTrace | undefined;
 
 /** Ids a client may choose: short, no spaces or control characters (they end up in logs and headers). */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
@@ -19,6 +29,29 @@ export function createRequestTrace(incomingId: string | null | undefined): Reque
   return { requestId: incomingId && SANE_REQUEST_ID.test(incomingId) ? incomingId : randomUUID(), upstreamCalls: 0 };
 }
 
+/** Creates the trace of an incoming request and remembers it for as long as the request lives. */
+export function beginTrace(request: Request): RequestTrace {
+  const trace = createRequestTrace(request.headers.get('x-request-id'));
+  traces.set(request, trace);
+  return trace;
+}
+
+export function traceOf(request: Request): RequestTrace | undefined {
+  return traces.get(request);
+}
+
+/** Runs `build` (the synchronous context factory) with `currentTrace()` answering `trace`. */
+export function buildingContextOf<T>(trace: RequestTrace | undefined, build: () => T): T {
+  const previous = building;
+  building = trace;
+  try {
+    return build();
+  } finally {
+    building = previous;
+  }
+}
+
+/** The trace of the request whose context is being built (or, at debug level, of the request being served). */
 export function currentTrace(): RequestTrace | undefined {
-  return requestTraces.getStore();
+  return building ?? requestTraces.getStore();
 }

@@ -1,7 +1,7 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../logger.js';
-import { createRequestTrace, requestTraces, type RequestTrace } from '../request-trace.js';
+import { withoutRedaction, type Logger } from '../logger.js';
+import { beginTrace, buildingContextOf, requestTraces, traceOf, type RequestTrace } from '../request-trace.js';
 
 export interface RequestLoggingPluginOptions {
   logger: Logger;
@@ -22,18 +22,26 @@ interface RequestRecord {
  * literals), variables or headers.
  *
  * The request id is the caller's `x-request-id` when sane, else a UUID; it is returned as
- * `x-request-id`, sent upstream on every Graph call, and put on every log line written while the
- * request is served (an AsyncLocalStorage entered around the whole request, read by the logger's
- * mixin). Health, readiness and GraphiQL page loads are not logged.
+ * `x-request-id`, sent upstream on every Graph call (the context takes the trace while it is
+ * built) and written on the request's line. At debug level and below, where Yoga logs all through
+ * the request, the request also runs inside `requestTraces` so that every line carries the id (see
+ * request-trace.ts for why not at info). Health, readiness and GraphiQL page loads are not logged.
  */
 export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plugin {
   const records = new WeakMap<Request, RequestRecord>();
+  const everyLineCarriesTheId = logger.isLevelEnabled('debug');
+  // Its fields are built here from known-safe values: redaction has nothing to find on this line.
+  const lineLogger = withoutRedaction(logger);
   return {
     instrumentation: {
       request({ request }, wrapped) {
-        const trace = createRequestTrace(request.headers.get('x-request-id'));
+        const trace = beginTrace(request);
         records.set(request, { trace, startedAt: performance.now(), errorCodes: [] });
-        return requestTraces.run(trace, wrapped);
+        return everyLineCarriesTheId ? requestTraces.run(trace, wrapped) : wrapped();
+      },
+      context({ context }, wrapped) {
+        const request = (context as { request?: Request }).request;
+        buildingContextOf(request ? traceOf(request) : undefined, wrapped);
       },
     },
     onParams({ request, params }) {
@@ -62,8 +70,9 @@ export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plug
       response.headers.set('x-request-id', record.trace.requestId);
       // Only requests that reached GraphQL handling (not /health, /ready or the GraphiQL page).
       if (record.operationType === undefined) return;
-      logger.info(
+      lineLogger.info(
         {
+          requestId: record.trace.requestId,
           operationName: record.operationName ?? null,
           operationType: record.operationType,
           status: response.status,

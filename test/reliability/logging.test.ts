@@ -174,3 +174,32 @@ describe('log levels', () => {
     expect(added.filter((l) => (l.level as number) >= 50)).toEqual([]);
   });
 });
+
+describe('at info level (production), where requests run without AsyncLocalStorage', () => {
+  it('the request id still goes upstream on every Graph call and onto the request line; a second request gets its own', async () => {
+    const capture = new LogCapture();
+    const info = await startGateway({ logger: createLogger({ level: 'info', destination: capture }) });
+    try {
+      const [a, b] = info.sandbox.demoGroupIds;
+      const send = (requestId: string) =>
+        fetch(info.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${info.sandbox.demoToken}`, 'x-request-id': requestId },
+          body: JSON.stringify({ query: `query Info { a: group(id: "${a}") { id } b: group(id: "${b}") { subject } }` }),
+        });
+      info.takeUpstreamRequests();
+      // Two requests at once: each trace must stay with its own request.
+      const responses = await Promise.all([send('info-1'), send('info-2')]);
+      expect(responses.map((r) => r.headers.get('x-request-id'))).toEqual(['info-1', 'info-2']);
+      const upstream = info.takeUpstreamRequests();
+      expect(upstream.map((r) => r.requestId).sort()).toEqual(['info-1', 'info-2']);
+      const lines = capture.lines.filter((l) => l.msg === 'graphql request');
+      expect(lines.map((l) => [l.requestId, l.upstreamCalls]).sort()).toEqual([
+        ['info-1', 1],
+        ['info-2', 1],
+      ]);
+    } finally {
+      await info.close();
+    }
+  });
+});
