@@ -6,6 +6,7 @@ import { createGroupLoader, type GroupKey, type GroupLoader } from './graph/grou
 import type { GraphGroup } from './graph/types.js';
 import type { GroupReader } from './graph/group-reader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
+import { operationSignal } from './plugins/use-operation-timeout.js';
 import { currentTrace } from './request-trace.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
@@ -42,7 +43,8 @@ export function createContextFactory({ reader, client, defaultAccessToken }: Con
     if (credentials instanceof GatewayError) {
       return { groups: refusingLoader(credentials), groupWriter: refusingWriter(credentials), partialErrors: [] };
     }
-    const caller = { token: credentials, signal: request.signal, trace };
+    // Aborted when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up.
+    const caller = { token: credentials, signal: operationSignal(request), trace };
     return { groups: createGroupLoader(reader, caller), groupWriter: new GroupWriter(client, caller), partialErrors: [] };
   };
 }
