@@ -235,7 +235,13 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 interface UpstreamResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
-  body: AsyncIterable<Buffer> & { text(): Promise<string>; destroy(error?: Error): unknown };
+  body: AsyncIterable<Buffer> & { text(): Promise<string>; destroy(error?: Error): unknown; on(event: 'error', listener: () => void): unknown };
+}
+
+/** Drops an answer body unread, and its connection with it (undici then reports the abort as an error event: expected). */
+function discard(body: UpstreamResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 /**
@@ -247,7 +253,7 @@ interface UpstreamResponse {
  */
 async function readGraphResponse({ statusCode: status, headers, body }: UpstreamResponse, maxBytes: number, secrets: readonly string[]): Promise<unknown> {
   if (status >= 300 && status < 400) {
-    body.destroy();
+    discard(body);
     throw new UpstreamError('UPSTREAM_ERROR', `The Graph API answered with a redirect (HTTP ${status}), which the gateway does not follow`);
   }
   const text = redactSecrets(await readCapped(headers, body, maxBytes), secrets);
@@ -283,7 +289,7 @@ async function readGraphResponse({ statusCode: status, headers, body }: Upstream
 async function readCapped(headers: IncomingHttpHeaders, body: UpstreamResponse['body'], maxBytes: number): Promise<string> {
   const declared = headers['content-length'] === undefined ? Number.NaN : Number(headers['content-length']);
   const tooLarge = () => {
-    body.destroy();
+    discard(body);
     return new UpstreamError('UPSTREAM_ERROR', `The Graph API's answer is larger than ${maxBytes} bytes (UPSTREAM_MAX_RESPONSE_BYTES); it was not read`);
   };
   if (Number.isFinite(declared)) {

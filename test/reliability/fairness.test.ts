@@ -55,7 +55,7 @@ async function secondTokenReads(gateway: TestGateway, id: string, loops: number,
         const started = performance.now();
         const { body } = await gateway.query(`{ group(id: "${id}") { id subject } }`, undefined, { authorization: `Bearer ${SECOND_TOKEN}` });
         latencies.push(performance.now() - started);
-        if (!body.data?.group || body.errors) failures.push(JSON.stringify(body.errors));
+        if (!(body.data as { group?: unknown } | null | undefined)?.group || body.errors) failures.push(JSON.stringify(body.errors));
       }
     }),
   );
