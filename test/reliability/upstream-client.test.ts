@@ -155,7 +155,8 @@ describe('the Graph client retries reads only', () => {
 
 describe('the bound on concurrent upstream calls', () => {
   it('beyond UPSTREAM_MAX_CONCURRENCY + UPSTREAM_MAX_QUEUE an operation is RATE_LIMITED at once, naming the limit', async () => {
-    const gw = await startGateway({ env: { UPSTREAM_MAX_CONCURRENCY: '2', UPSTREAM_MAX_QUEUE: '1' }, sandbox: { latencyMs: 400 } });
+    // 2 s answers: the six requests reach the gateway before the first slot frees, even on a loaded machine.
+    const gw = await startGateway({ env: { UPSTREAM_MAX_CONCURRENCY: '2', UPSTREAM_MAX_QUEUE: '1' }, sandbox: { latencyMs: 2_000 } });
     try {
       const ids = gw.sandbox.demoGroupIds;
       const started = performance.now();
@@ -171,7 +172,7 @@ describe('the bound on concurrent upstream calls', () => {
           message: expect.stringMatching(/limit of 2 concurrent Graph API calls/),
           extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 },
         });
-        // At once: before the first served answer, which waited out the sandbox's 400 ms latency.
+        // At once: before the first served answer, which waited out the sandbox's 2 s latency.
         expect(answer.ms).toBeLessThan(Math.min(...served.map((s) => s.ms)));
       }
       expect(gw.takeUpstreamRequests()).toHaveLength(3);
