@@ -28,6 +28,13 @@ const EnvSchema = z.object({
   UPSTREAM_MAX_CONCURRENCY: positiveInt(64),
   UPSTREAM_MAX_QUEUE: nonNegativeInt(256),
   UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  UPSTREAM_MAX_QUEUE_PER_TOKEN: nonNegativeInt(64),
+  UPSTREAM_MAX_CONCURRENCY_PER_TOKEN: z.coerce.number().int().positive().optional(),
+  UPSTREAM_MAX_RESPONSE_BYTES: positiveInt(8 * 1024 * 1024),
+  OPERATION_TIMEOUT_MS: positiveInt(30_000),
+  // Node's http server: how long a client may take to send its headers, and its whole request.
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000, 'must be at most 30000 (30 s)').default(30_000),
+  REQUEST_TIMEOUT_MS: positiveInt(120_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   CORS_ORIGINS: origins.optional(),
   MAX_IDS_PER_OPERATION: positiveInt(200),
@@ -57,6 +64,17 @@ export interface Config {
   readonly upstreamMaxQueue: number;
   /** Extra attempts of a read after a connection error, 5xx or transient Graph code (never for writes). */
   readonly upstreamRetries: number;
+  /** Upstream calls one token may have waiting; beyond it that token's calls are RATE_LIMITED (others are not). */
+  readonly upstreamMaxQueuePerToken: number;
+  /** Upstream calls one token may have in flight; undefined: any free slot. */
+  readonly upstreamMaxConcurrencyPerToken: number | undefined;
+  /** Largest upstream answer body read; larger is UPSTREAM_ERROR. */
+  readonly upstreamMaxResponseBytes: number;
+  /** Bound on one GraphQL operation; past it its upstream calls are aborted and it fails OPERATION_TIMEOUT. */
+  readonly operationTimeoutMs: number;
+  /** Node's server.headersTimeout and server.requestTimeout. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   /** Allowed browser origins; undefined = no CORS headers (same-origin only). */
   readonly corsOrigins: readonly string[] | undefined;
@@ -107,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = PRODUCTION_NODE_ENV.test(e.NODE_ENV.trim());
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   return Object.freeze({
     production,
     port: e.PORT,
@@ -122,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamMaxConcurrency: e.UPSTREAM_MAX_CONCURRENCY,
     upstreamMaxQueue: e.UPSTREAM_MAX_QUEUE,
     upstreamRetries: e.UPSTREAM_RETRIES,
+    upstreamMaxQueuePerToken: e.UPSTREAM_MAX_QUEUE_PER_TOKEN,
+    upstreamMaxConcurrencyPerToken: e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN,
+    upstreamMaxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS && Object.freeze([...e.CORS_ORIGINS]),
     maxIdsPerOperation: e.MAX_IDS_PER_OPERATION,

@@ -7,6 +7,7 @@ import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import type { GraphReader } from './graph/graph-reader.js';
 import { LifecycleWriter } from './graph/lifecycle-writes.js';
 import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
+import { operationSignal } from './plugins/use-operation-timeout.js';
 import { currentTrace } from './request-trace.js';
 
 /** What every resolver gets. */
@@ -85,7 +86,8 @@ export function createContextFactory(dependencies: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const token = credentialsOf(request, dependencies.defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
-    const caller = token instanceof GatewayError ? token : { token, signal: request.signal, trace: currentTrace() };
+    // Aborted when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up.
+    const caller = token instanceof GatewayError ? token : { token, signal: operationSignal(request), trace: currentTrace() };
     return { graph: new GraphSession(dependencies, caller), partialErrors: [] };
   };
 }

@@ -8,6 +8,7 @@ import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useOperationTimeout } from './plugins/use-operation-timeout.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestParamsLimit } from './plugins/use-request-params-limit.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
@@ -77,6 +78,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     maxConcurrency: config.upstreamMaxConcurrency,
     maxQueue: config.upstreamMaxQueue,
     retries: config.upstreamRetries,
+    maxQueuePerToken: config.upstreamMaxQueuePerToken,
+    maxConcurrencyPerToken: config.upstreamMaxConcurrencyPerToken,
+    maxResponseBytes: config.upstreamMaxResponseBytes,
   });
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
@@ -105,6 +109,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
         uploadWaitTimeoutMs: config.uploadWaitTimeoutMs,
       }),
       useRequestLogging({ logger }),
+      // Starts each request's OPERATION_TIMEOUT_MS clock; the context's upstream calls use its signal.
+      useOperationTimeout({ timeoutMs: config.operationTimeoutMs }),
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),

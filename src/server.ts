@@ -11,6 +11,10 @@ export interface ServerOptions {
   host: string;
   /** SHUTDOWN_TIMEOUT_MS: how long requests in flight may take to finish once shutdown begins. */
   shutdownTimeoutMs: number;
+  /** HEADERS_TIMEOUT_MS: how long a client may take to send its request headers (default 30 s). */
+  headersTimeoutMs?: number;
+  /** REQUEST_TIMEOUT_MS: how long a client may take to send its whole request, body included (default 120 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface GatewayServer {
@@ -25,11 +29,29 @@ export interface GatewayServer {
 }
 
 /** Listens with the gateway and owns its graceful shutdown. */
-export async function startServer({ gateway, logger, port, host, shutdownTimeoutMs }: ServerOptions): Promise<GatewayServer> {
-  const server = createServer(gateway.yoga);
-  // Above common load-balancer idle timeouts (60 s), and headersTimeout above keepAliveTimeout.
+export async function startServer({
+  gateway,
+  logger,
+  port,
+  host,
+  shutdownTimeoutMs,
+  headersTimeoutMs = 30_000,
+  requestTimeoutMs = 120_000,
+}: ServerOptions): Promise<GatewayServer> {
+  const server = createServer(
+    {
+      // A client that dribbles its headers (slowloris) or its body is cut (HTTP 408, then the
+      // connection closes), so it cannot hold a connection and its memory for long.
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node checks both timeouts only this often (30 s by default, which would double the bound).
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeoutMs / 4))),
+    },
+    gateway.yoga,
+  );
+  // Above common load-balancer idle timeouts (60 s). Node 20 applies headersTimeout from a
+  // request's first byte, not to an idle keep-alive connection, so it may be the shorter one.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
 
   let inFlight = 0;
   let shuttingDown = false;

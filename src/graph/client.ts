@@ -1,9 +1,10 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Pool, FormData, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError } from '../errors.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope } from './errors.js';
+import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope, redactSecrets } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, nextRetryDelay, type RetryPolicy } from './retry.js';
 
 export interface GraphClientOptions {
@@ -19,6 +20,12 @@ export interface GraphClientOptions {
   /** Calls in flight per process (UPSTREAM_MAX_CONCURRENCY) and how many may wait (UPSTREAM_MAX_QUEUE). */
   maxConcurrency: number;
   maxQueue: number;
+  /** Calls one token may have waiting (UPSTREAM_MAX_QUEUE_PER_TOKEN); default: all of `maxQueue`. */
+  maxQueuePerToken?: number | undefined;
+  /** Calls one token may have in flight (UPSTREAM_MAX_CONCURRENCY_PER_TOKEN); default: no cap of its own. */
+  maxConcurrencyPerToken?: number | undefined;
+  /** Largest answer body read (UPSTREAM_MAX_RESPONSE_BYTES); default 8 MiB. */
+  maxResponseBytes?: number | undefined;
   /** Extra attempts for reads (UPSTREAM_RETRIES); backoff settings default to DEFAULT_RETRY_POLICY. */
   retries: number;
   retryPolicy?: Partial<Omit<RetryPolicy, 'retries'>>;
@@ -27,7 +34,10 @@ export interface GraphClientOptions {
 /** Who is calling: the caller's token travels in a header, never in a URL. */
 export interface GraphCredentials {
   token: string;
-  /** Aborts the upstream call when the GraphQL request goes away. */
+  /**
+   * Aborts the upstream call when the GraphQL request goes away or its time is up. An abort reason
+   * that is a GatewayError (OPERATION_TIMEOUT) is what the call rejects with.
+   */
   signal?: AbortSignal | undefined;
   /** The GraphQL request this call serves: its id goes upstream as `x-request-id`, attempts are counted. */
   trace?: RequestTrace | undefined;
@@ -67,9 +77,20 @@ export class GraphClient {
   private readonly pathPrefix: string;
   private readonly limit: ConcurrencyLimit;
   private readonly retryPolicy: RetryPolicy;
+  private readonly maxResponseBytes: number;
+  /** Fingerprints by credentials object: one HMAC per GraphQL request, not per attempt. */
+  private readonly fingerprints = new WeakMap<GraphCredentials, string>();
+  /** Per-process key of the token fingerprints: the limit's bookkeeping never holds a token. */
+  private readonly fingerprintKey = randomBytes(32);
 
   constructor(private readonly options: GraphClientOptions) {
-    this.limit = new ConcurrencyLimit(options.maxConcurrency, options.maxQueue);
+    this.limit = new ConcurrencyLimit({
+      max: options.maxConcurrency,
+      maxQueue: options.maxQueue,
+      maxQueuePerKey: options.maxQueuePerToken ?? options.maxQueue,
+      maxPerKey: options.maxConcurrencyPerToken,
+    });
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, retries: options.retries };
     const url = new URL(options.baseUrl);
     this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${options.version}`;
@@ -95,11 +116,12 @@ export class GraphClient {
       try {
         return await this.attempt<T>(call, credentials, deadline);
       } catch (error) {
-        if (!(error instanceof UpstreamError) || !isRetryable(error) || credentials.signal?.aborted) throw error;
+        if (!(error instanceof UpstreamError) || !isRetryable(error)) throw error;
+        if (credentials.signal?.aborted) throw callerAbortReason(credentials.signal) ?? error;
         const delay = nextRetryDelay(attempt, deadline, { ...this.retryPolicy, retries });
         if (delay === undefined) throw error;
         await sleep(delay, undefined, credentials.signal ? { signal: credentials.signal } : {}).catch(() => {
-          throw error;
+          throw callerAbortReason(credentials.signal) ?? error;
         });
       }
     }
@@ -110,15 +132,16 @@ export class GraphClient {
     const timer = deadlineSignal(credentials.signal, Math.max(1, deadline - Date.now()));
     const signal = timer.signal;
     let release: (() => void) | undefined;
+    const proof = this.appSecretProof(credentials.token);
     try {
-      release = await this.limit.acquire(signal);
+      release = await this.limit.acquire(this.fingerprintOf(credentials), signal);
       const { headers, body } = encodeBody(call.body);
       const trace = credentials.trace;
       if (trace) trace.upstreamCalls++;
       const response = await this.pool.request({
         method: call.method,
         path: this.pathPrefix + call.path,
-        query: { ...call.query, ...this.appSecretProof(credentials.token) },
+        query: { ...call.query, ...proof },
         headers: {
           ...headers,
           authorization: `Bearer ${credentials.token}`,
@@ -128,13 +151,24 @@ export class GraphClient {
         body,
         signal,
       });
-      return (await readGraphResponse(response.statusCode, response.headers, response.body)) as T;
+      const secrets = [credentials.token, ...(this.options.appSecret ? [this.options.appSecret] : []), ...(proof.appsecret_proof ? [proof.appsecret_proof] : [])];
+      return (await readGraphResponse(response, this.maxResponseBytes, secrets)) as T;
     } catch (error) {
-      throw toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
+      throw callerAbortReason(credentials.signal) ?? toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
     } finally {
       timer.dispose();
       release?.();
     }
+  }
+
+  /** A keyed hash of the token: who the concurrency limit is fair between. */
+  private fingerprintOf(credentials: GraphCredentials): string {
+    let fingerprint = this.fingerprints.get(credentials);
+    if (fingerprint === undefined) {
+      fingerprint = createHmac('sha256', this.fingerprintKey).update(credentials.token).digest('base64url').slice(0, 22);
+      this.fingerprints.set(credentials, fingerprint);
+    }
+    return fingerprint;
   }
 
   /** Calls in flight and waiting (for tests and diagnostics). */
@@ -195,14 +229,34 @@ function encodeBody(body: GraphBody | undefined): { headers: Record<string, stri
   return { headers: {}, body: body.multipart };
 }
 
-interface ReadableBody {
-  text(): Promise<string>;
-  dump(): Promise<void>;
+/** UPSTREAM_MAX_RESPONSE_BYTES' default: a group with every field is a few KiB, a batch of 50 well under 1 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: AsyncIterable<Buffer> & { text(): Promise<string>; destroy(error?: Error): unknown; on(event: 'error', listener: () => void): unknown };
 }
 
-/** Handles both shapes the notes call uncertain: JSON bodies and empty ones (204, or no body at all). */
-async function readGraphResponse(status: number, headers: IncomingHttpHeaders, body: ReadableBody): Promise<unknown> {
-  const text = await body.text();
+/** Drops an answer body unread, and its connection with it (undici then reports the abort as an error event: expected). */
+function discard(body: UpstreamResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/**
+ * Handles both shapes the notes call uncertain: JSON bodies and empty ones (204, or no body at all).
+ * A redirect is an error and is never followed (the Authorization header must not travel to
+ * another host); a body over `maxBytes` is an error, read no further than the limit. The call's
+ * `secrets` are replaced in the body before it is parsed: a Graph message (a batch slot's too) may
+ * echo what the caller sent.
+ */
+async function readGraphResponse({ statusCode: status, headers, body }: UpstreamResponse, maxBytes: number, secrets: readonly string[]): Promise<unknown> {
+  if (status >= 300 && status < 400) {
+    discard(body);
+    throw new UpstreamError('UPSTREAM_ERROR', `The Graph API answered with a redirect (HTTP ${status}), which the gateway does not follow`);
+  }
+  const text = redactSecrets(await readCapped(headers, body, maxBytes), secrets);
   const contentType = String(headers['content-type'] ?? '');
   if (text.length === 0) {
     if (status >= 200 && status < 300) return {};
@@ -220,11 +274,36 @@ async function readGraphResponse(status: number, headers: IncomingHttpHeaders, b
       status >= 500,
     );
   }
-  if (isGraphErrorEnvelope(parsed)) throw fromGraphEnvelope(parsed, status, retryAfterSeconds(headers));
+  if (isGraphErrorEnvelope(parsed)) throw fromGraphEnvelope(parsed, status, retryAfterSeconds(headers), secrets);
   if (status < 200 || status >= 300) {
     throw new UpstreamError('UPSTREAM_ERROR', `The Graph API answered HTTP ${status} without an error envelope`, undefined, undefined, status >= 500);
   }
   return parsed;
+}
+
+/**
+ * The body as text, at most `maxBytes`: past it the body is destroyed (the connection with it) and
+ * nothing more is read, so memory stays bounded whatever the upstream sends. A declared
+ * Content-Length over the limit is refused before reading; undici reads no more than it declares.
+ */
+async function readCapped(headers: IncomingHttpHeaders, body: UpstreamResponse['body'], maxBytes: number): Promise<string> {
+  const declared = headers['content-length'] === undefined ? Number.NaN : Number(headers['content-length']);
+  const tooLarge = () => {
+    discard(body);
+    return new UpstreamError('UPSTREAM_ERROR', `The Graph API's answer is larger than ${maxBytes} bytes (UPSTREAM_MAX_RESPONSE_BYTES); it was not read`);
+  };
+  if (Number.isFinite(declared)) {
+    if (declared > maxBytes) throw tooLarge();
+    return body.text();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /**
@@ -249,6 +328,11 @@ export function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefi
   if (minutes.length > 0) return Math.max(...minutes) * 60;
   const retryAfter = Number(headers['retry-after']);
   return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
+}
+
+/** The caller's own reason for aborting (OPERATION_TIMEOUT), when it gave one the client should pass on. */
+function callerAbortReason(signal: AbortSignal | undefined): GatewayError | undefined {
+  return signal?.aborted && signal.reason instanceof GatewayError ? signal.reason : undefined;
 }
 
 function toUpstreamError(error: unknown, timedOut: boolean, timeoutMs: number): UpstreamError {

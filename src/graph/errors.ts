@@ -70,14 +70,23 @@ export function isGraphErrorEnvelope(body: unknown): body is GraphEnvelope {
     (body as { error?: unknown }).error !== null;
 }
 
-/** Turns a parsed `{ "error": { … } }` body into an UpstreamError (Graph API, "Handle Errors"). */
-export function fromGraphEnvelope(envelope: GraphEnvelope, status: number, retryAfterSeconds?: number): UpstreamError {
+/**
+ * Turns a parsed `{ "error": { … } }` body into an UpstreamError (Graph's error envelope). The
+ * message is Graph's own words, which can echo what the caller sent: `secrets` (the call's token,
+ * the app secret, the proof sent) are replaced, and so is anything shaped like an appsecret_proof.
+ */
+export function fromGraphEnvelope(
+  envelope: GraphEnvelope,
+  status: number,
+  retryAfterSeconds?: number,
+  secrets: readonly string[] = [],
+): UpstreamError {
   const e = envelope.error;
   const code = asNumber(e.code);
   const subcode = asNumber(e.error_subcode);
   const gatewayCode = gatewayCodeFor(code, subcode, status);
   const details = typeof e.error_data?.details === 'string' ? e.error_data.details : undefined;
-  const message = [asString(e.message) ?? `Graph API error (HTTP ${status})`, details].filter(Boolean).join(': ');
+  const message = safeGraphMessage([asString(e.message) ?? `Graph API error (HTTP ${status})`, details].filter(Boolean).join(': '), secrets);
   return new UpstreamError(
     gatewayCode,
     message,
@@ -85,6 +94,32 @@ export function fromGraphEnvelope(envelope: GraphEnvelope, status: number, retry
     gatewayCode === 'RATE_LIMITED' ? retryAfterSeconds : undefined,
     gatewayCode === 'UPSTREAM_ERROR' && (e.is_transient === true || (code !== undefined && TRANSIENT.has(code)) || status >= 500),
   );
+}
+
+/** Longest Graph message passed on; Graph's own are a line or two. */
+export const MAX_GRAPH_MESSAGE_CHARS = 500;
+export const REDACTED = '[redacted]';
+/** An appsecret_proof is an HMAC-SHA256 in hex: 64 hex digits. */
+const PROOF_SHAPED = /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/gi;
+/** Shorter "secrets" are not tokens (Meta's are 100+ characters); replacing them would garble messages. */
+const MIN_SECRET_LENGTH = 8;
+
+/** Replaces every occurrence of each secret in `text` (cheap when there is none: one scan per secret). */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let redacted = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH && redacted.includes(secret)) redacted = redacted.replaceAll(secret, REDACTED);
+  }
+  return redacted;
+}
+
+/**
+ * A Graph message fit for a response or a log line: the secrets and anything shaped like an
+ * appsecret_proof (one computed for another time, say) replaced, the length capped.
+ */
+export function safeGraphMessage(message: string, secrets: readonly string[] = []): string {
+  const redacted = redactSecrets(message, secrets).replace(PROOF_SHAPED, REDACTED);
+  return redacted.length <= MAX_GRAPH_MESSAGE_CHARS ? redacted : `${redacted.slice(0, MAX_GRAPH_MESSAGE_CHARS)}… (truncated)`;
 }
 
 function asNumber(value: unknown): number | undefined {

@@ -27,9 +27,17 @@ const SERVER_ERRORS: Record<number, GraphErrorName> = {
 /** ASSUMPTION: how long a throttled caller waits when the fault does not say. */
 const DEFAULT_REGAIN_MINUTES = 1;
 
+/** What the faulted request carried, for faults that echo it. */
+export interface EchoInput {
+  token?: string | undefined;
+  appsecretProof?: string | undefined;
+}
+
 /** A reply whose headers the caller completes (usage, trace id). */
-export function faultReply(fault: ReplyingFault, fbtraceId: string): Reply {
+export function faultReply(fault: ReplyingFault, fbtraceId: string, echo: EchoInput = {}): Reply {
   switch (fault.kind) {
+    case 'graph-error':
+      return { status: fault.status, headers: { 'content-type': JSON_CONTENT_TYPE }, body: JSON.stringify(graphErrorEnvelope(fault, fbtraceId, echo)) };
     case 'status':
       return errorReply(statusError(fault), fbtraceId, {});
     case 'throttle': {
@@ -51,6 +59,26 @@ export function faultReply(fault: ReplyingFault, fbtraceId: string): Reply {
     case 'empty-204':
       return { status: 204, headers: {}, body: undefined };
   }
+}
+
+/**
+ * An envelope as §4.1 describes it, with the fault's code (or none: a bare 401 from a proxy or an
+ * old endpoint). ASSUMPTION: with `echoCredentials`, the message quotes the token and proof the
+ * request carried. Meta documents no message that does; Graph messages do quote parameter values
+ * ("(#100) Param … must be …"), and this models the worst case a gateway must not pass on.
+ */
+function graphErrorEnvelope(fault: Extract<Fault, { kind: 'graph-error' }>, fbtraceId: string, echo: EchoInput) {
+  const base = fault.message ?? (fault.code === undefined ? 'Unauthorized' : `(#${fault.code}) Graph API error`);
+  const echoed = fault.echoCredentials ? ` (access_token: ${echo.token ?? 'none'}, appsecret_proof: ${echo.appsecretProof ?? 'none'})` : '';
+  return {
+    error: {
+      message: base + echoed,
+      type: 'OAuthException',
+      ...(fault.code !== undefined && { code: fault.code }),
+      ...(fault.subcode !== undefined && { error_subcode: fault.subcode }),
+      fbtrace_id: fbtraceId,
+    },
+  };
 }
 
 /** Default Graph code by status: 503 → 2 (transient), anything else → 1. */

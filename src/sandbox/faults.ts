@@ -35,6 +35,17 @@ export const faultSchema = z.discriminatedUnion('kind', [
     regainMinutes: z.number().min(0).finite().optional(),
     ...common,
   }),
+  // Any Graph error envelope: a code the other kinds do not produce (§4.2/§4.3), or none at all.
+  z.object({
+    kind: z.literal('graph-error'),
+    status: z.number().int().min(400).max(599),
+    code: z.number().int().min(0).optional(),
+    subcode: z.number().int().optional(),
+    message: z.string().max(2_000).optional(),
+    /** Append the token and appsecret_proof the request carried to the message. */
+    echoCredentials: z.boolean().optional(),
+    ...common,
+  }),
   z.object({ kind: z.literal('malformed-json'), ...common }),
   z.object({ kind: z.literal('wrong-content-type'), ...common }),
   z.object({ kind: z.literal('empty-204'), ...common }),
@@ -60,6 +71,7 @@ const RANDOM_FAULTS: Record<FaultKind, Fault> = {
   status: { kind: 'status', status: 503 },
   reset: { kind: 'reset' },
   throttle: { kind: 'throttle', code: 4, regainMinutes: 1 },
+  'graph-error': { kind: 'graph-error', status: 400, code: 100 },
   'malformed-json': { kind: 'malformed-json' },
   'wrong-content-type': { kind: 'wrong-content-type' },
   'empty-204': { kind: 'empty-204' },

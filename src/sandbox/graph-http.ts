@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { extractToken } from './auth.js';
 import { ClientAbortedError, isMultipart, readBody, type RequestBody } from './body.js';
 import { summarizeCall } from './call-summary.js';
 import { faultReply } from './fault-replies.js';
@@ -14,7 +15,7 @@ import type { GraphContext } from './graph-call.js';
 import { DEFAULT_VERSION, parseGraphPath, type GraphPath } from './graph-path.js';
 import { answerGraphRequest, type IncomingGraphRequest } from './graph-request.js';
 import { newFbtraceId } from './ids.js';
-import { searchParamsToMap } from './params.js';
+import { searchParamsToMap, stringParam } from './params.js';
 import { jsonReply, sendReply, type Reply } from './reply.js';
 import type { RecordedRequest, RequestLog } from './request-log.js';
 import { requestKind } from './routes.js';
@@ -67,7 +68,7 @@ export async function handleGraphRequest(deps: GraphHttpDeps, req: IncomingMessa
 
   const fbtraceId = newFbtraceId();
   const reply = fault && fault.kind !== 'latency'
-    ? faultReply(fault, fbtraceId)
+    ? faultReply(fault, fbtraceId, { token: extractToken(req.headers, query), appsecretProof: stringParam(query, 'appsecret_proof') })
     : answer(deps, { req, method, path, query, body }, record, fbtraceId);
   if (!fault || fault.kind === 'latency') deps.usage.count(record.batchOps?.length ?? 1);
   addGraphHeaders(reply, deps, path, fbtraceId);

@@ -66,6 +66,16 @@ describe('upstream faults on a read', () => {
     expect(attempts.map((r) => r.status)).toEqual([fault.kind === 'reset' ? 0 : (fault as { status: number }).status, 200]);
   });
 
+  it.each<[string, Fault]>([
+    ['a 500 whose Graph code is not transient (is_transient: false)', { kind: 'status', status: 500, graphCode: 12345, transient: false }],
+    ['a 502 with an envelope that has no code', { kind: 'graph-error', status: 502 }],
+  ])('%s is retried for a read: 5xx alone makes a read worth another try', async (_label, fault) => {
+    gw.sandbox.faults.inject(fault);
+    const { body } = await readGroup();
+    expect(body).toEqual({ data: { group: { id, subject: expect.any(String) } } });
+    expect(gw.takeUpstreamRequests().map((r) => r.status)).toEqual([(fault as { status: number }).status, 200]);
+  });
+
   it('the batch read POST is retried like a GET', async () => {
     gw.sandbox.faults.inject({ kind: 'status', status: 503, match: { kind: 'batch' } });
     const [a, b] = gw.sandbox.demoGroupIds;
@@ -93,6 +103,26 @@ describe('upstream faults on a read', () => {
     expect(ms).toBeLessThan(TIMEOUT_MS + 400);
     expect(gw.takeUpstreamRequests()).toHaveLength(1);
     await expectNextRequestServed();
+  });
+});
+
+describe('upstream faults on a write sent through GraphQL', () => {
+  const rename = () => gw.query(`mutation { updateGroup(input: { id: "${id}", subject: "Renamed once" }) { success } }`);
+  const remove = () => gw.query(`mutation { deleteGroup(input: { id: "${id}" }) { success } }`);
+
+  it.each<[string, () => ReturnType<typeof rename>, string, Fault]>([
+    ['updateGroup', () => rename(), 'update', { kind: 'status', status: 503, times: 5 }],
+    ['updateGroup', () => rename(), 'update', { kind: 'reset', times: 5 }],
+    ['deleteGroup', () => remove(), 'delete', { kind: 'status', status: 503, times: 5 }],
+    ['deleteGroup', () => remove(), 'delete', { kind: 'reset', times: 5 }],
+  ])('%s meeting %#: a 5xx or a reset is sent exactly once and is UPSTREAM_ERROR', async (_name, send, kind, fault) => {
+    gw.sandbox.faults.inject(fault);
+    const { body } = await send();
+    expect(body.data).toBeNull();
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR' }) })]);
+    expect(gw.takeUpstreamRequests().map((r) => [r.kind, r.status])).toEqual([[kind, fault.kind === 'reset' ? 0 : 503]]);
+    // The fault had 4 uses left: nothing else went upstream to consume them.
+    expect(gw.sandbox.faults.pending).toBe(1);
   });
 });
 

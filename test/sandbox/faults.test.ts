@@ -111,6 +111,23 @@ describe('injected faults', () => {
     expect(sandbox.requests[0]).toMatchObject({ status: 204, responseBytes: 0 });
   });
 
+  it('graph-error: the envelope asked for, without a code when none is given', async () => {
+    sandbox.faults.inject({ kind: 'graph-error', status: 403, code: 131215, message: '(#131215) Phone number not eligible' });
+    const res = await read();
+    expect(res.status).toBe(403);
+    expect(res.json).toEqual({ error: { message: '(#131215) Phone number not eligible', type: 'OAuthException', code: 131215, fbtrace_id: expect.any(String) } });
+    sandbox.faults.inject({ kind: 'graph-error', status: 401 });
+    const bare = await read();
+    expect(bare.status).toBe(401);
+    expect(bare.json).toEqual({ error: { message: 'Unauthorized', type: 'OAuthException', fbtrace_id: expect.any(String) } });
+  });
+
+  it('graph-error with echoCredentials quotes the token and appsecret_proof the request carried', async () => {
+    sandbox.faults.inject({ kind: 'graph-error', status: 400, code: 100, message: '(#100) Invalid parameter', echoCredentials: true });
+    const res = await get(sandbox.url, `/v23.0/${id}?fields=subject&appsecret_proof=abc123`, TOKEN);
+    expect((res.json as { error: { message: string } }).error.message).toBe(`(#100) Invalid parameter (access_token: ${TOKEN}, appsecret_proof: abc123)`);
+  });
+
   it('a faulted write has no effect', async () => {
     sandbox.faults.inject({ kind: 'status', status: 503 });
     await postJson(sandbox.url, `/v23.0/${id}`, { messaging_product: 'whatsapp', subject: 'Changed' }, TOKEN);
