@@ -36,9 +36,9 @@ function serializeError(error: Error): ReturnType<typeof stdSerializers.err> {
 }
 
 /**
- * Structured JSON logs (pino) with token redaction. A request's own line carries its `requestId`;
- * at debug level and below every line written while it is served does (read from the
- * AsyncLocalStorage the logging plugin then enters: see request-trace.ts).
+ * Structured JSON logs (pino) with token redaction. Every line written while a request is served
+ * carries its `requestId` (read from the AsyncLocalStorage the logging plugin enters: see
+ * request-trace.ts).
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(

@@ -23,13 +23,12 @@ interface RequestRecord {
  *
  * The request id is the caller's `x-request-id` when sane, else a UUID; it is returned as
  * `x-request-id`, sent upstream on every Graph call (the context takes the trace while it is
- * built) and written on the request's line. At debug level and below, where Yoga logs all through
- * the request, the request also runs inside `requestTraces` so that every line carries the id (see
- * request-trace.ts for why not at info). Health, readiness and GraphiQL page loads are not logged.
+ * built) and written on the request's line. The request also runs inside `requestTraces`, so that
+ * every line written while it is served (Yoga's "unexpected error" lines included) carries the id.
+ * Health, readiness and GraphiQL page loads are not logged.
  */
 export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plugin {
   const records = new WeakMap<Request, RequestRecord>();
-  const everyLineCarriesTheId = logger.isLevelEnabled('debug');
   // Its fields are built here from known-safe values: redaction has nothing to find on this line.
   const lineLogger = withoutRedaction(logger);
   return {
@@ -37,7 +36,7 @@ export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plug
       request({ request }, wrapped) {
         const trace = beginTrace(request);
         records.set(request, { trace, startedAt: performance.now(), errorCodes: [] });
-        return everyLineCarriesTheId ? requestTraces.run(trace, wrapped) : wrapped();
+        return requestTraces.run(trace, wrapped);
       },
       context({ context }, wrapped) {
         const request = (context as { request?: Request }).request;

@@ -10,8 +10,8 @@ export interface FailedParticipant {
 export const FailedGroupParticipantRef = builder.objectRef<FailedParticipant>('FailedGroupParticipant').implement({
   description: 'A participant the removal did not apply to, and why.',
   fields: (t) => ({
-    participant: t.exposeString('participant', { description: 'The participant as sent: phone number, wa_id or BSUID.' }),
+    participant: t.exposeString('participant', { nullable: false, description: 'The participant as sent: phone number, wa_id or BSUID.' }),
     code: t.int({ nullable: true, description: 'The Graph API error code, when one was given.', resolve: (p) => p.code ?? null }),
-    message: t.exposeString('message', { description: 'Why this participant was not removed.' }),
+    message: t.exposeString('message', { nullable: false, description: 'Why this participant was not removed.' }),
   }),
 });

@@ -172,7 +172,7 @@ export type RemoveParticipantsMutationVariables = Exact<{
 }>;
 
 
-export type RemoveParticipantsMutation = { removeGroupParticipants: { success: boolean, requestId: string | null, removedParticipants: Array<string>, failedParticipants: Array<{ participant: string | null, code: number | null, message: string | null }>, group: { participants: Array<{ waId: string | null }> | null } | null } };
+export type RemoveParticipantsMutation = { removeGroupParticipants: { success: boolean, requestId: string | null, removedParticipants: Array<string>, failedParticipants: Array<{ participant: string, code: number | null, message: string }>, group: { participants: Array<{ waId: string | null }> | null } | null } };
 
 export type ApproveJoinRequestsMutationVariables = Exact<{
   input: GroupJoinRequestsInput;
