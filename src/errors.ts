@@ -15,6 +15,8 @@ export const ERROR_CODES = {
     'The Graph API throttled the call (codes 4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208), whatever its HTTP status; or the gateway itself is at its limit of concurrent upstream calls (UPSTREAM_MAX_CONCURRENCY + UPSTREAM_MAX_QUEUE, retryAfterSeconds 1).',
   UPSTREAM_TIMEOUT: 'The Graph API did not answer within UPSTREAM_TIMEOUT_MS.',
   UPSTREAM_ERROR: 'The Graph API failed (5xx, transient codes 1, 2, 131000, 131016), dropped the connection, or answered with something that is not a Graph response.',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_DOCUMENTS is set and the request named a document id that is not in it.',
+  PERSISTED_QUERY_ONLY: 'PERSISTED_DOCUMENTS is set, ALLOW_ARBITRARY_OPERATIONS is not, and the request sent a query text instead of a document id.',
   INTERNAL_SERVER_ERROR: 'A fault in the gateway itself: the message is masked as "Unexpected error." and the details are logged.',
 } as const;
 

@@ -13,6 +13,11 @@ import { useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
+import { ERROR_CODES } from './errors.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { loadTrustedDocuments } from './trusted-documents.js';
 
 export interface GraphiQLDefaults {
   /** Shown in the editor on first load. */
@@ -32,6 +37,8 @@ export interface GatewayOptions {
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   client: GraphClient;
+  /** The Prometheus metrics (undefined with METRICS=false); other modules record through it. */
+  metrics: GatewayMetrics | undefined;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
   markNotReady(): void;
   /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
@@ -43,6 +50,8 @@ export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
 /** Builds the gateway: one Graph client and reader for the process, a fresh context per request. */
 export function createGateway({ config, graphApiUrl, logger, graphiql }: GatewayOptions): Gateway {
+  const trustedDocuments = config.persistedDocuments ? loadTrustedDocuments(config.persistedDocuments) : undefined;
+  const metrics = config.metrics ? new GatewayMetrics({ knownOperationNames: trustedDocuments?.operationNames }) : undefined;
   const client = new GraphClient({
     baseUrl: graphApiUrl,
     version: config.graphApiVersion,
@@ -52,7 +61,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     maxConcurrency: config.upstreamMaxConcurrency,
     maxQueue: config.upstreamMaxQueue,
     retries: config.upstreamRetries,
+    observer: metrics?.graphObserver,
   });
+  metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GroupReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
 
@@ -79,12 +90,19 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     // Off: useRequestBodyLimit caps JSON/form bodies and useUploads caps multipart, so Yoga's own
     // limit (a counting stream on every request: 8 % of a read's CPU in the bench) adds nothing.
     maxRequestBodySize: false,
+    // `documentId`: how trusted-document clients name their operation.
+    ...(trustedDocuments ? { extraParamNames: ['documentId'] } : {}),
     plugins: [
+      // First: /metrics is answered before any GraphQL handling (no CSRF header needed), and
+      // requests refused by the plugins below are still counted.
+      ...(metrics ? [useMetrics({ metrics, outcomeCodes: new Set(Object.keys(ERROR_CODES)) })] : []),
       // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads(),
       useRequestLogging({ logger }),
+      // Before anything parses the query: an unknown id or a refused query text costs no parsing.
+      ...(trustedDocuments ? [useTrustedDocuments({ documents: trustedDocuments, allowArbitraryOperations: config.allowArbitraryOperations })] : []),
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
@@ -112,6 +130,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
   return {
     yoga,
     client,
+    metrics,
     markNotReady: () => {
       ready = false;
     },

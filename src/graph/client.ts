@@ -22,6 +22,14 @@ export interface GraphClientOptions {
   /** Extra attempts for reads (UPSTREAM_RETRIES); backoff settings default to DEFAULT_RETRY_POLICY. */
   retries: number;
   retryPolicy?: Partial<Omit<RetryPolicy, 'retries'>>;
+  /** Told about every HTTP request and retry (metrics). */
+  observer?: GraphCallObserver | undefined;
+}
+
+/** Watches upstream traffic: `attempt` is called as each HTTP request starts, its result when it ends. */
+export interface GraphCallObserver {
+  attempt(call: GraphCall): (error?: UpstreamError) => void;
+  retry(call: GraphCall): void;
 }
 
 /** Who is calling: the caller's token travels in a header, never in a URL. */
@@ -98,6 +106,7 @@ export class GraphClient {
         if (!(error instanceof UpstreamError) || !isRetryable(error) || credentials.signal?.aborted) throw error;
         const delay = nextRetryDelay(attempt, deadline, { ...this.retryPolicy, retries });
         if (delay === undefined) throw error;
+        this.options.observer?.retry(call);
         await sleep(delay, undefined, credentials.signal ? { signal: credentials.signal } : {}).catch(() => {
           throw error;
         });
@@ -110,8 +119,10 @@ export class GraphClient {
     const timer = deadlineSignal(credentials.signal, Math.max(1, deadline - Date.now()));
     const signal = timer.signal;
     let release: (() => void) | undefined;
+    let observed: ((error?: UpstreamError) => void) | undefined;
     try {
       release = await this.limit.acquire(signal);
+      observed = this.options.observer?.attempt(call);
       const { headers, body } = encodeBody(call.body);
       const trace = credentials.trace;
       if (trace) trace.upstreamCalls++;
@@ -128,9 +139,13 @@ export class GraphClient {
         body,
         signal,
       });
-      return (await readGraphResponse(response.statusCode, response.headers, response.body)) as T;
+      const result = (await readGraphResponse(response.statusCode, response.headers, response.body)) as T;
+      observed?.();
+      return result;
     } catch (error) {
-      throw toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
+      const failure = toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
+      observed?.(failure);
+      throw failure;
     } finally {
       timer.dispose();
       release?.();

@@ -167,6 +167,6 @@ function missing(id: string): UpstreamError {
  * The upstream refused the mechanism itself (a 4xx that is not about the token, a permission, or
  * throttling): fall back to per-id reads. Auth, throttling and outages apply to every id instead.
  */
-function isMechanismRefusal(error: UpstreamError): boolean {
+export function isMechanismRefusal(error: UpstreamError): boolean {
   return error.code === 'BAD_USER_INPUT';
 }
