@@ -12,6 +12,8 @@ export interface TrustedDocuments {
   readonly size: number;
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 const Manifest = z.record(z.string().min(1).max(200), z.string().min(1));
 
 /**
@@ -39,5 +41,10 @@ export function loadTrustedDocuments(path: string): TrustedDocuments {
       throw new ConfigError(`PERSISTED_DOCUMENTS: document ${id} in ${path} is not valid GraphQL (${(error as Error).message})`);
     }
   }
-  return { get: (id) => documents.get(id), operationNames, size: documents.size };
+  return {
+    // The client preset writes `sha256:<hex>`; Apollo clients send the bare hex as sha256Hash.
+    get: (id) => documents.get(id) ?? (SHA256_HEX.test(id) ? documents.get(`sha256:${id}`) : undefined),
+    operationNames,
+    size: documents.size,
+  };
 }
