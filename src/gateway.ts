@@ -16,6 +16,7 @@ import { schema } from './schema/index.js';
 import { ERROR_CODES } from './errors.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { useTracing } from './plugins/use-tracing.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 
@@ -101,6 +102,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads(),
       useRequestLogging({ logger }),
+      // Inside the request's log context: the operation's trace id goes on its log lines.
+      ...(config.tracing ? [useTracing()] : []),
       // Before anything parses the query: an unknown id or a refused query text costs no parsing.
       ...(trustedDocuments ? [useTrustedDocuments({ documents: trustedDocuments, allowArbitraryOperations: config.allowArbitraryOperations })] : []),
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),

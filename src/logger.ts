@@ -30,7 +30,8 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       mixin: () => {
         const trace = requestTraces.getStore();
-        return trace ? { requestId: trace.requestId } : {};
+        if (!trace) return {};
+        return trace.traceId ? { requestId: trace.requestId, traceId: trace.traceId } : { requestId: trace.requestId };
       },
     },
     options.destination,

@@ -9,7 +9,12 @@ export type { RequestTrace };
  * on every log line, the context hands it to the Graph client (which sends it upstream as
  * `x-request-id` and counts the calls). One store per HTTP request, entered by the logging plugin.
  */
-export const requestTraces = new AsyncLocalStorage<RequestTrace>();
+export const requestTraces = new AsyncLocalStorage<ServedRequest>();
+
+/** The request being served: its trace, and its OpenTelemetry trace id once tracing has seen it. */
+export interface ServedRequest extends RequestTrace {
+  traceId?: string;
+}
 
 /** Ids a client may choose: short, no spaces or control characters (they end up in logs and headers). */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
@@ -19,6 +24,6 @@ export function createRequestTrace(incomingId: string | null | undefined): Reque
   return { requestId: incomingId && SANE_REQUEST_ID.test(incomingId) ? incomingId : randomUUID(), upstreamCalls: 0 };
 }
 
-export function currentTrace(): RequestTrace | undefined {
+export function currentTrace(): ServedRequest | undefined {
   return requestTraces.getStore();
 }
