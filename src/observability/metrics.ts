@@ -142,8 +142,9 @@ export class GatewayMetrics {
         end();
         this.graphRequests.inc({ kind, outcome: error ? error.code : '2xx' });
         if (!error || (kind !== 'batch' && kind !== 'ids')) return;
-        if (isMechanismRefusal(error)) this.fallbacks.inc({ from: kind, reason: 'refused' });
-        else if (kind === 'ids' && error.graph?.code === 803) this.fallbacks.inc({ from: kind, reason: 'unknown_id' });
+        // The same tests, in the same order, as GroupReader's before it reads those ids another way.
+        if (kind === 'ids' && error.graph?.code === 803) this.fallbacks.inc({ from: kind, reason: 'unknown_id' });
+        else if (isMechanismRefusal(error)) this.fallbacks.inc({ from: kind, reason: 'refused' });
       };
     },
     retry: (call) => this.graphRetries.inc({ kind: kindOf(call) }),

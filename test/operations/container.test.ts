@@ -143,7 +143,7 @@ describe("the image's start command, run here", () => {
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const waitFor = async (pattern: RegExp) => {
-      await expect.poll(() => pattern.test(output), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => pattern.test(output), { timeout: 90_000 }).toBe(true);
       return output.match(pattern)!;
     };
     return { child, exited, waitFor };
@@ -177,5 +177,5 @@ describe("the image's start command, run here", () => {
     expect(await healthcheck(port!)).toBe(1);
     sandbox.child.kill('SIGTERM');
     expect(await sandbox.exited).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });

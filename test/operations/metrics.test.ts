@@ -105,6 +105,29 @@ describe('GET /metrics', () => {
     });
   });
 
+  it('counts a fallback to per-id reads when a multi-id read fails on one unknown id', async () => {
+    const g = await start({ GRAPH_BATCH_MODE: 'ids' });
+    const known = g.sandbox.groups.seedGroup().id;
+    const unknown = 'Y2FwaV9ncm91cDpub25l';
+    const before = await scrape(metricsUrl(g));
+    g.takeUpstreamRequests();
+
+    const { body } = await g.query(`{ a: group(id: "${known}") { id } b: group(id: "${unknown}") { id } }`);
+    expect(body.data).toEqual({ a: { id: known }, b: null });
+    const upstream = g.takeUpstreamRequests();
+    expect(upstream.map((r) => r.kind)).toEqual(['ids', 'read', 'read']);
+    const after = await scrape(metricsUrl(g));
+    expect(growth(before, after, 'graph_api_fallbacks_total')).toEqual({
+      [key('graph_api_fallbacks_total', { from: 'ids', reason: 'unknown_id' })]: 1,
+    });
+    expect(growth(before, after, 'graph_api_requests_total')).toEqual({
+      [key('graph_api_requests_total', { kind: 'ids', outcome: 'NOT_FOUND' })]: 1,
+      [key('graph_api_requests_total', { kind: 'node', outcome: '2xx' })]: 1,
+      [key('graph_api_requests_total', { kind: 'node', outcome: 'NOT_FOUND' })]: 1,
+    });
+    expect(growth(before, after, 'graph_api_batch_items_sum')).toEqual({ [key('graph_api_batch_items_sum', { kind: 'ids' })]: 2 });
+  });
+
   it('shows upstream calls in flight while one is waiting for the Graph API', async () => {
     const g = await start();
     const id = g.sandbox.groups.seedGroup().id;

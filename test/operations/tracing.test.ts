@@ -8,6 +8,10 @@ import { SPAN_KIND, startOtlpReceiver, type ReceivedSpan } from './otlp-receiver
 const TOKEN = 'tracing-test-token-0123456789';
 const APP_SECRET = 'tracing-test-app-secret';
 
+/** A gateway process starting through tsx takes 15-20 s on a loaded 2-core machine. */
+const STARTUP_MS = 90_000;
+const TEST_MS = 180_000;
+
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -30,7 +34,7 @@ async function setUp(env: Record<string, string>) {
     ...env,
   });
   cleanups.push(() => gateway.stop());
-  const [, port] = await gateway.waitFor(/"port":(\d+)[^\n]*"gateway listening"/);
+  const [, port] = await gateway.waitFor(/"port":(\d+)[^\n]*"gateway listening"/, STARTUP_MS);
   return { sandbox, receiver, gateway, url: `http://127.0.0.1:${port}/graphql` };
 }
 
@@ -68,7 +72,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const answered = await fetch(get, { headers: { authorization: `Bearer ${TOKEN}`, 'x-graphql-yoga-csrf': '1' } });
     expect(answered.status).toBe(200);
 
-    await expect.poll(() => receiver.spans().filter((s) => s.kind === SPAN_KIND.CLIENT).length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => receiver.spans().filter((s) => s.kind === SPAN_KIND.CLIENT).length, { timeout: 60_000 }).toBe(2);
     const spans = receiver.spans();
 
     // The POST: server span continuing the caller's trace → operation span → one batch request.
@@ -114,7 +118,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       .split('\n')
       .find((l) => l.includes('"graphql request"') && l.includes('"Traced"'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({ operationName: 'Traced', traceId: incoming.traceId });
-  });
+  }, TEST_MS);
 
   it('exports http/protobuf, with the group ids on upstream spans only when TRACE_GROUP_IDS=true', async () => {
     const { sandbox, receiver, url } = await setUp({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', TRACE_GROUP_IDS: 'true' });
@@ -125,7 +129,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       body: JSON.stringify({ query: `query Proto { group(id: "${group.id}") { id } }` }),
     });
     expect(response.status).toBe(200);
-    await expect.poll(() => receiver.exports.map((e) => e.body.toString('latin1')).join('').includes('GET /{v}/{group-id}'), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => receiver.exports.map((e) => e.body.toString('latin1')).join('').includes('GET /{v}/{group-id}'), { timeout: 60_000 }).toBe(true);
     const exported = receiver.exports;
     expect(exported.every((e) => e.path === '/v1/traces' && e.contentType === 'application/x-protobuf')).toBe(true);
     const bytes = exported.map((e) => e.body.toString('latin1')).join('');
@@ -134,7 +138,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     expect(bytes).toContain(group.id);
     expect(bytes).toContain('query Proto');
     expect(sandbox.requests[0]?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-  });
+  }, TEST_MS);
 
   it('costs nothing when unset: no SDK package is loaded, no traceparent goes upstream', async () => {
     const sandbox = await startSandbox();
@@ -144,7 +148,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const report = fileURLToPath(new URL('./report-otel-modules.cjs', import.meta.url));
     const gateway = startGatewayProcess({ GRAPH_API_URL: sandbox.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_OPTIONS: `--require ${report}` });
     cleanups.push(() => gateway.stop());
-    const [, port] = await gateway.waitFor(/"port":(\d+)[^\n]*"gateway listening"/);
+    const [, port] = await gateway.waitFor(/"port":(\d+)[^\n]*"gateway listening"/, STARTUP_MS);
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, traceparent: traceparent().header },
@@ -155,12 +159,12 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     // The API package alone (the tracing plugin's import; it is a no-op without an SDK).
     expect(gateway.output()).toContain('otel packages loaded: ["@opentelemetry/api"]');
     expect(sandbox.requests.map((r) => r.traceparent)).toEqual([undefined]);
-  });
+  }, TEST_MS);
 
   it('refuses OTLP over gRPC at start-up, naming the variable', async () => {
     const gateway = startGatewayProcess({ GRAPH_API_URL: 'http://127.0.0.1:9', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
     cleanups.push(() => gateway.stop());
     expect(await gateway.exited).toBe(1);
     expect(gateway.output()).toContain('OTEL_EXPORTER_OTLP_PROTOCOL: must be http/protobuf or http/json');
-  });
+  }, TEST_MS);
 });
