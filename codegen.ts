@@ -1,16 +1,19 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for the operations the tests send, generated from the committed schema.graphql.
- * `npm run codegen` writes test/gql/; `npm run codegen:check` (in CI) fails when it is stale.
+ * Generated from the committed schema.graphql; `npm run codegen` writes both targets and
+ * `npm run codegen:check` (in CI) fails when either is stale.
+ * - test/gql/: typed documents for the operations the tests send.
+ * - examples/client/gql/: the example frontend's typed documents and its trusted documents file
+ *   (persisted-documents.json: sha256 hash → document), which the gateway loads with PERSISTED_DOCUMENTS.
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.ts', '!test/gql/**'],
   ignoreNoDocuments: true,
   emitLegacyCommonJSImports: false,
   generates: {
     'test/gql/': {
+      documents: ['test/**/*.ts', '!test/gql/**'],
       preset: 'client',
       config: {
         scalars: { Upload: 'File', DateTime: 'string' },
@@ -18,6 +21,16 @@ const config: CodegenConfig = {
         useTypeImports: true,
       },
       presetConfig: { fragmentMasking: false },
+    },
+    'examples/client/gql/': {
+      documents: ['examples/client/**/*.ts', '!examples/client/gql/**'],
+      preset: 'client',
+      config: {
+        scalars: { Upload: 'File', DateTime: 'string' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+      },
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
     },
   },
 };

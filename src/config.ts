@@ -13,6 +13,9 @@ const origins = z
   .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
   .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'must be an origin like https://app.example.com (no path)')])));
 
+/** OTLP over HTTP only: the gRPC exporter would add a heavy dependency for no gain here. */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json (gRPC is not supported)' });
+
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
@@ -44,6 +47,14 @@ const EnvSchema = z.object({
   MAX_QUERY_BYTES: positiveInt(64 * 1024),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  METRICS: onOff.default(true),
+  PERSISTED_DOCUMENTS: z.string().min(1).optional(),
+  ALLOW_ARBITRARY_OPERATIONS: onOff.optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+  TRACE_GROUP_IDS: onOff.default(false),
 });
 
 export interface Config {
@@ -89,6 +100,20 @@ export interface Config {
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   readonly logLevel: string;
+  /** Prometheus metrics at GET /metrics (METRICS, default on). */
+  readonly metrics: boolean;
+  /** PERSISTED_DOCUMENTS: path of the trusted documents file (id → document JSON). */
+  readonly persistedDocuments: string | undefined;
+  /** Whether query texts run besides trusted documents: false by default once PERSISTED_DOCUMENTS is set. */
+  readonly allowArbitraryOperations: boolean;
+  /** Set when an OTLP endpoint is configured; the exporter itself reads the other OTEL_* variables. */
+  readonly tracing: TracingConfig | undefined;
+}
+
+export interface TracingConfig {
+  readonly protocol: 'http/protobuf' | 'http/json';
+  /** TRACE_GROUP_IDS: put group ids on upstream spans (off: they may identify people's groups). */
+  readonly groupIds: boolean;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +183,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryBytes: e.MAX_QUERY_BYTES,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
+    metrics: e.METRICS,
+    persistedDocuments: e.PERSISTED_DOCUMENTS,
+    allowArbitraryOperations: e.ALLOW_ARBITRARY_OPERATIONS ?? !e.PERSISTED_DOCUMENTS,
+    tracing:
+      e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+        ? Object.freeze({
+            protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+            groupIds: e.TRACE_GROUP_IDS,
+          })
+        : undefined,
   });
 }
 

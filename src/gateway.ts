@@ -15,6 +15,12 @@ import { useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
+import { ERROR_CODES } from './errors.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useTracing } from './plugins/use-tracing.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { loadTrustedDocuments } from './trusted-documents.js';
 
 export interface GraphiQLDefaults {
   /** Shown in the editor on first load. */
@@ -34,6 +40,8 @@ export interface GatewayOptions {
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   client: GraphClient;
+  /** The Prometheus metrics (undefined with METRICS=false); other modules record through it. */
+  metrics: GatewayMetrics | undefined;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
   markNotReady(): void;
   /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
@@ -69,6 +77,8 @@ function corsFor(origins: readonly string[] | undefined): YogaServerOptions<Reco
 
 /** Builds the gateway: one Graph client and reader for the process, a fresh context per request. */
 export function createGateway({ config, graphApiUrl, logger, graphiql }: GatewayOptions): Gateway {
+  const trustedDocuments = config.persistedDocuments ? loadTrustedDocuments(config.persistedDocuments) : undefined;
+  const metrics = config.metrics ? new GatewayMetrics({ knownOperationNames: trustedDocuments?.operationNames }) : undefined;
   const client = new GraphClient({
     baseUrl: graphApiUrl,
     version: config.graphApiVersion,
@@ -81,7 +91,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     maxQueuePerToken: config.upstreamMaxQueuePerToken,
     maxConcurrencyPerToken: config.upstreamMaxConcurrencyPerToken,
     maxResponseBytes: config.upstreamMaxResponseBytes,
+    observer: metrics?.graphObserver,
   });
+  metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
 
@@ -99,7 +111,12 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     // Off: useRequestBodyLimit caps JSON/form bodies and useUploads caps multipart, so Yoga's own
     // limit (a counting stream on every request: 8 % of a read's CPU in the bench) adds nothing.
     maxRequestBodySize: false,
+    // `documentId`: how trusted-document clients name their operation.
+    ...(trustedDocuments ? { extraParamNames: ['documentId'] } : {}),
     plugins: [
+      // First: /metrics is answered before any GraphQL handling (no CSRF header needed), and
+      // requests refused by the plugins below are still counted.
+      ...(metrics ? [useMetrics({ metrics, outcomeCodes: new Set(Object.keys(ERROR_CODES)) })] : []),
       // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
@@ -111,6 +128,10 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useRequestLogging({ logger }),
       // Starts each request's OPERATION_TIMEOUT_MS clock; the context's upstream calls use its signal.
       useOperationTimeout({ timeoutMs: config.operationTimeoutMs }),
+      // Inside the request's log context: the operation's trace id goes on its log lines.
+      ...(config.tracing ? [useTracing()] : []),
+      // Before anything parses the query: an unknown id or a refused query text costs no parsing.
+      ...(trustedDocuments ? [useTrustedDocuments({ documents: trustedDocuments, allowArbitraryOperations: config.allowArbitraryOperations })] : []),
       useReadinessCheck({ endpoint: '/ready', check: () => ready }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),
@@ -140,6 +161,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
   return {
     yoga,
     client,
+    metrics,
     markNotReady: () => {
       ready = false;
     },

@@ -49,7 +49,8 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       serializers: { err: serializeError },
       mixin: () => {
         const trace = requestTraces.getStore();
-        return trace ? { requestId: trace.requestId } : {};
+        if (!trace) return {};
+        return trace.traceId ? { requestId: trace.requestId, traceId: trace.traceId } : { requestId: trace.requestId };
       },
     },
     options.destination,

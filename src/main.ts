@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   // A stray rejection is a bug to log, not a reason to drop every request in flight.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
+  // Before any request: the SDK patches node:http and listens to undici. Never loaded without an endpoint.
+  const tracing = config.tracing ? await (await import('./observability/tracing.js')).startTracing(config.tracing) : undefined;
+
   const sandbox = config.graphApiUrl ? undefined : await startSandbox({ seedDemo: true });
   const graphApiUrl = config.graphApiUrl ?? sandbox!.url;
   const gateway = createGateway({ config, graphApiUrl, logger, ...(sandbox ? { graphiql: graphiqlForSandbox(sandbox) } : {}) });
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     void running
       .shutdown(signal)
       .then(() => sandbox?.close())
+      .then(() => tracing?.shutdown())
       .then(
         () => process.exit(0),
         (error: unknown) => {

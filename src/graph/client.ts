@@ -29,6 +29,14 @@ export interface GraphClientOptions {
   /** Extra attempts for reads (UPSTREAM_RETRIES); backoff settings default to DEFAULT_RETRY_POLICY. */
   retries: number;
   retryPolicy?: Partial<Omit<RetryPolicy, 'retries'>>;
+  /** Told about every HTTP request and retry (metrics). */
+  observer?: GraphCallObserver | undefined;
+}
+
+/** Watches upstream traffic: `attempt` is called as each HTTP request starts, its result when it ends. */
+export interface GraphCallObserver {
+  attempt(call: GraphCall): (error?: GatewayError) => void;
+  retry(call: GraphCall): void;
 }
 
 /** Who is calling: the caller's token travels in a header, never in a URL. */
@@ -120,6 +128,7 @@ export class GraphClient {
         if (credentials.signal?.aborted) throw callerAbortReason(credentials.signal) ?? error;
         const delay = nextRetryDelay(attempt, deadline, { ...this.retryPolicy, retries });
         if (delay === undefined) throw error;
+        this.options.observer?.retry(call);
         await sleep(delay, undefined, credentials.signal ? { signal: credentials.signal } : {}).catch(() => {
           throw callerAbortReason(credentials.signal) ?? error;
         });
@@ -133,8 +142,10 @@ export class GraphClient {
     const signal = timer.signal;
     let release: (() => void) | undefined;
     const proof = this.appSecretProof(credentials.token);
+    let observed: ((error?: GatewayError) => void) | undefined;
     try {
       release = await this.limit.acquire(this.fingerprintOf(credentials), signal);
+      observed = this.options.observer?.attempt(call);
       const { headers, body } = encodeBody(call.body);
       const trace = credentials.trace;
       if (trace) trace.upstreamCalls++;
@@ -152,9 +163,13 @@ export class GraphClient {
         signal,
       });
       const secrets = [credentials.token, ...(this.options.appSecret ? [this.options.appSecret] : []), ...(proof.appsecret_proof ? [proof.appsecret_proof] : [])];
-      return (await readGraphResponse(response, this.maxResponseBytes, secrets)) as T;
+      const result = (await readGraphResponse(response, this.maxResponseBytes, secrets)) as T;
+      observed?.();
+      return result;
     } catch (error) {
-      throw callerAbortReason(credentials.signal) ?? toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
+      const failure = callerAbortReason(credentials.signal) ?? toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
+      observed?.(failure);
+      throw failure;
     } finally {
       timer.dispose();
       release?.();

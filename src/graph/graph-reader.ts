@@ -229,7 +229,7 @@ function describe(read: GraphRead): string {
  * about the token, the app secret proof, an id or a permission (those apply to every read anyway,
  * and a caller can provoke them with its own token).
  */
-function refusesMechanism(error: UpstreamError, mechanism: RefusableMechanism): boolean {
+export function refusesMechanism(error: UpstreamError, mechanism: RefusableMechanism): boolean {
   if (error.code !== 'BAD_USER_INPUT') return false;
   if (mechanism === 'batch') return error.graph?.type === 'GraphBatchException' || /\bbatch\b/i.test(error.message);
   return /\bids\b/i.test(error.message);

@@ -48,6 +48,7 @@ export async function handleGraphRequest(deps: GraphHttpDeps, req: IncomingMessa
     bodyBytes: 0,
     responseBytes: 0,
     ...requestIdOf(req),
+    ...traceparentOf(req),
   });
 
   const fault = deps.faults.take({ method, kind: record.kind });
@@ -112,6 +113,11 @@ function requestIdOf(req: IncomingMessage): { requestId?: string } {
   const value = req.headers['x-request-id'];
   const id = Array.isArray(value) ? value[0] : value;
   return id === undefined ? {} : { requestId: id };
+}
+
+function traceparentOf(req: IncomingMessage): { traceparent?: string } {
+  const value = req.headers.traceparent;
+  return typeof value === 'string' ? { traceparent: value } : {};
 }
 
 /** A TCP reset, as a dropped upstream connection looks to the client. */

@@ -1,7 +1,8 @@
 /**
  * Standalone sandbox: `tsx src/sandbox/main.ts`. Seeds demo data and prints the URL and
  * the demo token, so a separate process (benchmark, load test, a curious newcomer) can
- * talk to it. Environment: SANDBOX_PORT (default 4010), SANDBOX_LATENCY_MS (default 0),
+ * talk to it. Environment: SANDBOX_PORT (default 4010), SANDBOX_HOST (default 127.0.0.1; 0.0.0.0 in
+ * a container), SANDBOX_LATENCY_MS (default 0),
  * SANDBOX_APP_SECRET (optional; then every call needs an appsecret_proof).
  */
 import { pino } from 'pino';
@@ -18,6 +19,7 @@ function readEnv(env: NodeJS.ProcessEnv): SandboxOptions {
   };
   const options: SandboxOptions = {
     port: int('SANDBOX_PORT', 4010),
+    host: env.SANDBOX_HOST || '127.0.0.1',
     latencyMs: int('SANDBOX_LATENCY_MS', 0),
     seedDemo: true,
     logger: pino({ name: 'sandbox' }),

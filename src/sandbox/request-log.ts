@@ -25,6 +25,8 @@ export interface RecordedRequest {
   status: number;
   /** The incoming `x-request-id` header. */
   requestId?: string;
+  /** The incoming W3C `traceparent` header (Graph ignores it; recorded to check trace propagation). */
+  traceparent?: string;
   /** First 8 hex characters of sha256(token). */
   tokenFingerprint?: string;
   bodyBytes: number;

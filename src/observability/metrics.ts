@@ -1,0 +1,190 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GraphCall, GraphCallObserver } from '../graph/client.js';
+import { UpstreamError } from '../graph/errors.js';
+import { refusesMechanism } from '../graph/graph-reader.js';
+import { GRAPH_REQUEST_KINDS, graphRequestKind, type GraphRequestKind } from './graph-request.js';
+import { OperationNames } from './operation-names.js';
+
+/** Distinct operation names kept as label values besides the trusted documents' own (see OperationNames). */
+export const MAX_OPERATION_NAMES = 100;
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Outcome of one Graph request that got an HTTP answer or failed on the way. */
+export type GraphOutcome = '2xx' | UpstreamError['code'];
+
+export interface GatewayMetricsOptions {
+  /** Operation names always kept as labels (the trusted documents' names). */
+  knownOperationNames?: ReadonlySet<string>;
+  /** Process metrics (CPU, memory, event loop lag, GC) from prom-client. Default true. */
+  processMetrics?: boolean;
+}
+
+/**
+ * Every Prometheus metric the gateway exports, in one registry per gateway (served at /metrics by
+ * the Prometheus plugin). Other modules record through the methods below, never through prom-client.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly operationNames: OperationNames;
+
+  private readonly operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL requests by operation name (bounded: see README), type and outcome (OK or the first error code).',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly operationDuration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'Time from request to response of GraphQL requests, by operation name, type and outcome.',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  private readonly graphRequests = new Counter({
+    name: 'graph_api_requests_total',
+    help: 'Upstream Graph API HTTP requests (every attempt, retries included) by kind and outcome (status class or error code).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly graphDuration = new Histogram({
+    name: 'graph_api_request_duration_seconds',
+    help: 'Duration of one upstream Graph API HTTP request (after it got a concurrency slot), by kind.',
+    labelNames: ['kind'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  private readonly batchItems = new Histogram({
+    name: 'graph_api_batch_items',
+    help: 'Groups per upstream batch (kind=batch) or multi-id read (kind=ids).',
+    labelNames: ['kind'] as const,
+    buckets: [1, 2, 5, 10, 20, 30, 40, 50],
+    registers: [this.registry],
+  });
+  private readonly graphRetries = new Counter({
+    name: 'graph_api_retries_total',
+    help: 'Upstream reads tried again after a dropped connection, a 5xx or a transient Graph code, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly fallbacks = new Counter({
+    name: 'graph_api_fallbacks_total',
+    help: 'Group reads re-sent another way: from=batch|ids, reason=refused (the upstream refused the mechanism) or unknown_id (a multi-id read failed on one id).',
+    labelNames: ['from', 'reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly webhooks = new Counter({
+    name: 'webhooks_received_total',
+    help: 'Webhook deliveries received, by outcome (accepted, or why they were refused).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly events = new Counter({
+    name: 'events_published_total',
+    help: 'Events published to subscribers, by webhook field.',
+    labelNames: ['field'] as const,
+    registers: [this.registry],
+  });
+  private readonly subscribers = new Gauge({
+    name: 'subscribers_connected',
+    help: 'GraphQL subscriptions open now.',
+    registers: [this.registry],
+  });
+  private readonly cacheLookups = new Counter({
+    name: 'cache_lookups_total',
+    help: 'Cache lookups by cache name and result (hit or miss).',
+    labelNames: ['cache', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor({ knownOperationNames, processMetrics = true }: GatewayMetricsOptions = {}) {
+    this.operationNames = new OperationNames(MAX_OPERATION_NAMES, knownOperationNames);
+    if (processMetrics) collectDefaultMetrics({ register: this.registry });
+    // Every kind appears from the start (at 0), so a rate() over it never starts from nothing.
+    for (const kind of GRAPH_REQUEST_KINDS) this.graphRetries.inc({ kind }, 0);
+  }
+
+  /** One GraphQL request answered. `operation` is the raw name: it is bounded here. */
+  operationAnswered(operation: string | null | undefined, type: string, outcome: string, seconds: number): void {
+    const labels = { operation: this.operationNames.label(operation), type, outcome };
+    this.operations.inc(labels);
+    this.operationDuration.observe(labels, seconds);
+  }
+
+  /** Gauges of the upstream concurrency bound, read at each scrape. */
+  watchUpstreamLoad(load: () => { inFlight: number; queued: number }): void {
+    new Gauge({
+      name: 'graph_api_requests_in_flight',
+      help: 'Upstream Graph API calls holding a concurrency slot now (UPSTREAM_MAX_CONCURRENCY).',
+      registers: [this.registry],
+      collect() {
+        this.set(load().inFlight);
+      },
+    });
+    new Gauge({
+      name: 'graph_api_requests_queued',
+      help: 'Upstream Graph API calls waiting for a slot now (UPSTREAM_MAX_QUEUE).',
+      registers: [this.registry],
+      collect() {
+        this.set(load().queued);
+      },
+    });
+  }
+
+  /** What the Graph client reports about each HTTP request it makes. */
+  readonly graphObserver: GraphCallObserver = {
+    attempt: (call) => {
+      const kind = kindOf(call);
+      const items = batchSize(call, kind);
+      if (items !== undefined) this.batchItems.observe({ kind }, items);
+      const end = this.graphDuration.startTimer({ kind });
+      return (error) => {
+        end();
+        this.graphRequests.inc({ kind, outcome: error ? error.code : '2xx' });
+        if (!(error instanceof UpstreamError) || (kind !== 'batch' && kind !== 'ids')) return;
+        // The same tests, in the same order, as GraphReader's before it reads those ids another way.
+        if (kind === 'ids' && error.graph?.code === 803) this.fallbacks.inc({ from: kind, reason: 'unknown_id' });
+        else if (refusesMechanism(error, kind)) this.fallbacks.inc({ from: kind, reason: 'refused' });
+      };
+    },
+    retry: (call) => this.graphRetries.inc({ kind: kindOf(call) }),
+  };
+
+  /** For the webhook receiver: `accepted`, or a short fixed reason such as `bad_signature`. */
+  webhookReceived(outcome: string): void {
+    this.webhooks.inc({ outcome });
+  }
+
+  /** For the event publisher: one event published, by its webhook field. */
+  eventPublished(field: string): void {
+    this.events.inc({ field });
+  }
+
+  subscriberConnected(): void {
+    this.subscribers.inc();
+  }
+
+  subscriberDisconnected(): void {
+    this.subscribers.dec();
+  }
+
+  cacheLookup(cache: string, hit: boolean): void {
+    this.cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
+  }
+}
+
+function kindOf(call: GraphCall): GraphRequestKind {
+  const body = call.body && 'form' in call.body ? call.body.form : undefined;
+  return graphRequestKind(call.method, call.path, (param) => call.query?.[param] !== undefined || body?.[param] !== undefined);
+}
+
+function batchSize(call: GraphCall, kind: GraphRequestKind): number | undefined {
+  if (kind === 'ids') return call.query?.ids?.split(',').length;
+  if (kind !== 'batch' || !call.body || !('form' in call.body)) return undefined;
+  try {
+    const batch: unknown = JSON.parse(call.body.form.batch ?? '');
+    return Array.isArray(batch) ? batch.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
