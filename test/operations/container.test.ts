@@ -120,8 +120,12 @@ describe('compose.yaml', () => {
     expect(proxy?.ports).toEqual([`8080:${/listen (\d+);/.exec(nginx)?.[1]}`]);
   });
 
-  it("gives the gateway a configuration its production start accepts", () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', ...compose.services.gateway?.environment })).not.toThrow();
+  it('gives the gateway a configuration its start accepts, not production (the sandbox speaks plain http)', () => {
+    const environment = compose.services.gateway?.environment;
+    expect(() => loadConfig({ NODE_ENV: 'production', ...environment })).not.toThrow();
+    expect(loadConfig({ NODE_ENV: 'production', ...environment }).production).toBe(false);
+    // The same setup declared production is refused: tokens would cross the network in clear.
+    expect(() => loadConfig({ ...environment, NODE_ENV: 'production' })).toThrow(/https/);
   });
 });
 

@@ -84,9 +84,14 @@ describe('trusted documents (PERSISTED_DOCUMENTS)', () => {
 
   it('parses nothing but the id: a refused query text never reaches the parser', async () => {
     const g = await start({ MAX_IDS_PER_OPERATION: '1' });
-    // Unparseable, and far over the token limit: refusing it must not parse it (no syntax error).
-    const { body } = await post(g, { query: `{ ${'a '.repeat(200_000)}` });
+    // Unparseable, and far over the token limit (yet under MAX_QUERY_BYTES): refusing it must not
+    // parse it (no syntax error).
+    const { body } = await post(g, { query: `{ ${'a '.repeat(30_000)}` });
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_ONLY']);
+    // Over MAX_QUERY_BYTES, the size check (which runs first) refuses it, unparsed too.
+    const huge = await post(g, { query: `{ ${'a '.repeat(200_000)}` });
+    expect(huge.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(huge.body.errors?.[0]?.message).toMatch(/MAX_QUERY_BYTES/);
   });
 
   it('with ALLOW_ARBITRARY_OPERATIONS=true, query texts run beside the trusted documents', async () => {
