@@ -25,6 +25,11 @@ export class UpstreamError extends GatewayError {
      * 131016), any 5xx answer, or a connection that failed. Reads retry on it (graph/retry.ts).
      */
     readonly transient = false,
+    /**
+     * What the answer held beside `error` (a 206 partial removal lists who was and was not removed
+     * there). Already scrubbed of the call's secrets, like the message.
+     */
+    readonly answer?: Readonly<Record<string, unknown>>,
   ) {
     super(code, message);
   }
@@ -93,6 +98,7 @@ export function fromGraphEnvelope(
     { code, subcode, type: asString(e.type), fbtraceId: asString(e.fbtrace_id) },
     gatewayCode === 'RATE_LIMITED' ? retryAfterSeconds : undefined,
     gatewayCode === 'UPSTREAM_ERROR' && (e.is_transient === true || (code !== undefined && TRANSIENT.has(code)) || status >= 500),
+    envelope as unknown as Record<string, unknown>,
   );
 }
 

@@ -92,17 +92,16 @@ export class LifecycleWriter {
       );
     } catch (error) {
       if (!(error instanceof UpstreamError) || !PARTICIPANT_ERRORS.has(error.graph?.code ?? -1)) throw error;
+      // A partial success (131201, HTTP 206) may list who was and was not removed beside its error.
+      if (Array.isArray(error.answer?.removed_participants) || Array.isArray(error.answer?.failed_participants)) {
+        return removalOutcome(error.answer, participants, error);
+      }
       const named = participants.filter((p) => mentions(error.message, p));
       const failed = (named.length > 0 ? named : participants).map((item) => ({ item, code: error.graph?.code, message: error.message }));
       return { requestId: undefined, removed: participants.filter((p) => !failed.some((f) => f.item === p)), failed };
     }
-    const { requestId } = writeReceipt(answer, 'participant removal');
-    const body = answer as { removed_participants?: unknown; failed_participants?: unknown };
-    const failed = failedItems(body.failed_participants, ['input', 'user', 'wa_id', 'user_id']);
-    const removed = Array.isArray(body.removed_participants)
-      ? body.removed_participants.map((p) => itemName(p, ['input', 'user', 'wa_id', 'user_id'])).filter((p): p is string => p !== undefined)
-      : participants.filter((p) => !failed.some((f) => f.item === p));
-    return { requestId, removed, failed };
+    writeReceipt(answer, 'participant removal');
+    return removalOutcome(answer as Record<string, unknown>, participants);
   }
 
   /**
@@ -134,6 +133,27 @@ export class LifecycleWriter {
       : ids.filter((id) => !failed.some((f) => f.item === id));
     return { answered, failed };
   }
+}
+
+/**
+ * `removed_participants` / `failed_participants` of a removal's answer (a 200, or a 206 beside its
+ * 131201 error). A participant listed in neither is failed with the request's own error when there
+ * is one (nobody said it was removed), else counted as removed.
+ */
+function removalOutcome(body: Readonly<Record<string, unknown>>, participants: readonly string[], error?: UpstreamError): RemovalOutcome {
+  const names = ['input', 'user', 'wa_id', 'user_id'];
+  const failed = failedItems(body.failed_participants, names);
+  const listed = Array.isArray(body.removed_participants)
+    ? body.removed_participants.map((p) => itemName(p, names)).filter((p): p is string => p !== undefined)
+    : undefined;
+  const removed = listed ?? participants.filter((p) => !failed.some((f) => f.item === p));
+  if (error) {
+    for (const p of participants) {
+      if (!removed.includes(p) && !failed.some((f) => f.item === p)) failed.push({ item: p, code: error.graph?.code, message: error.message });
+    }
+  }
+  const requestId = typeof body.request_id === 'string' || typeof body.request_id === 'number' ? String(body.request_id) : undefined;
+  return { requestId, removed, failed };
 }
 
 /** `[{<name>, errors: [{code, message, error_data: {details}}]}]` → one FailedItem each. */

@@ -173,14 +173,17 @@ describe('removeGroupParticipants', () => {
     });
   });
 
-  it('a partial success (131201) is success: false; the error names no participant, so each is reported with it', async () => {
+  it('a partial success (131201, HTTP 206) is success: false and names who was removed and why the others were not', async () => {
     const group = gw.sandbox.groups.seedGroup({ participants: 2 });
     const member = group.participants[0]!.waId!;
     const { body } = await gw.query(RemoveParticipants, { input: { id: group.id, participants: [member, '15550000002'] } });
     expect(body.errors).toBeUndefined();
     const payload = body.data!.removeGroupParticipants;
     expect(payload.success).toBe(false);
-    expect(payload.failedParticipants.map((f) => [f.participant, f.code])).toEqual([[member, 131201], ['15550000002', 131201]]);
+    // The 206 answer lists both beside its 131201 error: the member is gone, the stranger failed with its own code.
+    expect(payload.removedParticipants).toEqual([member]);
+    expect(payload.failedParticipants.map((f) => [f.participant, f.code])).toEqual([['15550000002', 131212]]);
+    expect(payload.requestId).toMatch(/^[0-9A-F]{32}$/);
     // The group as it is now says who is left.
     expect(payload.group?.participants).toEqual([{ waId: group.participants[1]!.waId }]);
   });
