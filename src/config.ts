@@ -33,6 +33,9 @@ const EnvSchema = z.object({
   MAX_IDS_PER_OPERATION: positiveInt(200),
   MAX_REQUEST_BODY_BYTES: positiveInt(1_000_000),
   GRAPHQL_INTROSPECTION: onOff.optional(),
+  WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  EVENT_RETENTION: positiveInt(10_000),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -62,6 +65,12 @@ export interface Config {
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   readonly logLevel: string;
+  /** Meta's webhook verification (`hub.verify_token`); unset: verification is refused. */
+  readonly webhookVerifyToken: string | undefined;
+  /** Unset: events stay in this process (no fan-out across replicas). */
+  readonly redisUrl: string | undefined;
+  /** How many recent group events are kept for `groupEvents(after:)`. */
+  readonly eventRetention: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
+    webhookVerifyToken: e.WHATSAPP_WEBHOOK_VERIFY_TOKEN,
+    redisUrl: e.REDIS_URL,
+    eventRetention: e.EVENT_RETENTION,
   });
 }
 

@@ -7,6 +7,7 @@ import type { GraphGroup } from './graph/types.js';
 import type { GroupReader } from './graph/group-reader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import { currentTrace } from './request-trace.js';
+import { tokenFingerprint, type GroupEvents } from './events/group-events.js';
 
 /** What every resolver gets: this request's credentials and its own loaders. */
 export interface GatewayContext {
@@ -19,6 +20,10 @@ export interface GatewayContext {
    * added to the response's `errors` by the usePartialErrors plugin, and masked like any other.
    */
   readonly partialErrors: GraphQLError[];
+  /** Group events (subscriptions); undefined in contexts built without them. */
+  readonly groupEvents?: GroupEvents | undefined;
+  /** A one-way digest of this request's token: whose writes and reads these are. */
+  readonly callerFingerprint?: string | undefined;
 }
 
 export interface ContextDependencies {
@@ -26,6 +31,8 @@ export interface ContextDependencies {
   client: GraphClient;
   /** WHATSAPP_ACCESS_TOKEN: used when a request carries no Authorization header. */
   defaultAccessToken: string | undefined;
+  /** Told of each accepted write, so the caller receives the events it causes. */
+  events?: GroupEvents | undefined;
 }
 
 /**
@@ -34,16 +41,24 @@ export interface ContextDependencies {
  * `__typename`) still run, and every group lookup fails on its own without an upstream call.
  * Nothing is shared between requests.
  */
-export function createContextFactory({ reader, client, defaultAccessToken }: ContextDependencies) {
+export function createContextFactory({ reader, client, defaultAccessToken, events }: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const credentials = credentialsOf(request, defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
     const trace = currentTrace();
     if (credentials instanceof GatewayError) {
-      return { groups: refusingLoader(credentials), groupWriter: refusingWriter(credentials), partialErrors: [] };
+      return { groups: refusingLoader(credentials), groupWriter: refusingWriter(credentials), partialErrors: [], groupEvents: events };
     }
-    const caller = { token: credentials, signal: request.signal, trace };
-    return { groups: createGroupLoader(reader, caller), groupWriter: new GroupWriter(client, caller), partialErrors: [] };
+    const callerFingerprint = tokenFingerprint(credentials);
+    const onWrite = events && ((write: { path: string; answer: unknown }) => events.recordWrite(callerFingerprint, write));
+    const caller = { token: credentials, signal: request.signal, trace, onWrite };
+    return {
+      groups: createGroupLoader(reader, caller),
+      groupWriter: new GroupWriter(client, caller),
+      partialErrors: [],
+      groupEvents: events,
+      callerFingerprint,
+    };
   };
 }
 

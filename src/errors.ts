@@ -15,6 +15,8 @@ export const ERROR_CODES = {
     'The Graph API throttled the call (codes 4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208), whatever its HTTP status; or the gateway itself is at its limit of concurrent upstream calls (UPSTREAM_MAX_CONCURRENCY + UPSTREAM_MAX_QUEUE, retryAfterSeconds 1).',
   UPSTREAM_TIMEOUT: 'The Graph API did not answer within UPSTREAM_TIMEOUT_MS.',
   UPSTREAM_ERROR: 'The Graph API failed (5xx, transient codes 1, 2, 131000, 131016), dropped the connection, or answered with something that is not a Graph response.',
+  SLOW_SUBSCRIBER:
+    'A `groupEvents` subscriber did not read its events fast enough (more than 1000 waiting): it was disconnected; resume with `after` set to the last eventId it received.',
   INTERNAL_SERVER_ERROR: 'A fault in the gateway itself: the message is masked as "Unexpected error." and the details are logged.',
 } as const;
 

@@ -3,6 +3,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
+import { GroupEvents } from './events/group-events.js';
 import { GraphClient } from './graph/client.js';
 import { GroupReader } from './graph/group-reader.js';
 import type { Logger } from './logger.js';
@@ -13,6 +14,7 @@ import { useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
+import { createWebhookRoute } from './webhooks/route.js';
 
 export interface GraphiQLDefaults {
   /** Shown in the editor on first load. */
@@ -27,11 +29,17 @@ export interface GatewayOptions {
   graphApiUrl: string;
   logger: Logger;
   graphiql?: GraphiQLDefaults;
+  /** Key of webhook signatures when it is not WHATSAPP_APP_SECRET (npm start: the sandbox's secret). */
+  webhookAppSecret?: string | undefined;
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   client: GraphClient;
+  /** Group events: webhooks in, subscriptions out. */
+  events: GroupEvents;
+  /** `GET|POST /webhooks/whatsapp`, served in front of Yoga. */
+  handleWebhook: ReturnType<typeof createWebhookRoute>;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
   markNotReady(): void;
   /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
@@ -42,7 +50,7 @@ export interface Gateway {
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
 
 /** Builds the gateway: one Graph client and reader for the process, a fresh context per request. */
-export function createGateway({ config, graphApiUrl, logger, graphiql }: GatewayOptions): Gateway {
+export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAppSecret }: GatewayOptions): Gateway {
   const client = new GraphClient({
     baseUrl: graphApiUrl,
     version: config.graphApiVersion,
@@ -55,13 +63,20 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
   });
   const reader = new GroupReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
+  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger });
+  const handleWebhook = createWebhookRoute({
+    appSecret: webhookAppSecret ?? config.appSecret,
+    verifyToken: config.webhookVerifyToken,
+    events,
+    logger,
+  });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken }),
+    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events }),
     maskedErrors: { maskError: maskGatewayError },
     // No CORS_ORIGINS: no CORS headers at all (Yoga's default would reflect any origin).
     cors: config.corsOrigins
@@ -85,7 +100,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads(),
       useRequestLogging({ logger }),
-      useReadinessCheck({ endpoint: '/ready', check: () => ready }),
+      useReadinessCheck({ endpoint: '/ready', check: () => readiness(ready, events) }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
       usePartialErrors(),
@@ -112,9 +127,22 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
   return {
     yoga,
     client,
+    events,
+    handleWebhook,
     markNotReady: () => {
       ready = false;
     },
-    close: (options) => client.close(options),
+    close: async (options) => {
+      await events.close();
+      await client.close(options);
+    },
   };
+}
+
+/** 503 once shutdown began, or while a dependency (Redis) has not been reached; the body names it, never its URL. */
+function readiness(ready: boolean, events: GroupEvents): boolean | Response {
+  if (!ready) return false;
+  const failed = events.unavailableDependency();
+  if (failed === undefined) return true;
+  return Response.json({ ready: false, failed: [failed], message: `${failed} is unreachable` }, { status: 503 });
 }

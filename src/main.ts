@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, type GraphiQLDefaults } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
-import { startSandbox, type Sandbox } from './sandbox/index.js';
+import { startSandbox, WebhookDelivery, type Sandbox } from './sandbox/index.js';
 import { startServer } from './server.js';
 
 /** Process entry: read config, start the sandbox when no upstream is configured, listen, stop cleanly. */
@@ -18,9 +19,19 @@ async function main(): Promise<void> {
   // A stray rejection is a bug to log, not a reason to drop every request in flight.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
-  const sandbox = config.graphApiUrl ? undefined : await startSandbox({ seedDemo: true });
+  // With the sandbox, it sends its webhooks to this gateway, signed with a secret the two share
+  // (WHATSAPP_APP_SECRET when set, else one made up for this run).
+  const webhookAppSecret = config.graphApiUrl ? undefined : (config.appSecret ?? randomBytes(32).toString('hex'));
+  const webhooks = webhookAppSecret === undefined ? undefined : new WebhookDelivery({ appSecret: webhookAppSecret });
+  const sandbox = config.graphApiUrl ? undefined : await startSandbox({ seedDemo: true, ...(webhooks ? { webhooks } : {}) });
   const graphApiUrl = config.graphApiUrl ?? sandbox!.url;
-  const gateway = createGateway({ config, graphApiUrl, logger, ...(sandbox ? { graphiql: graphiqlForSandbox(sandbox) } : {}) });
+  const gateway = createGateway({
+    config,
+    graphApiUrl,
+    logger,
+    webhookAppSecret,
+    ...(sandbox ? { graphiql: graphiqlForSandbox(sandbox) } : {}),
+  });
 
   const running = await startServer({
     gateway,
@@ -28,7 +39,9 @@ async function main(): Promise<void> {
     port: config.port,
     host: config.host,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    production: config.production,
   });
+  if (webhooks) webhooks.target = `http://${loopbackHost(config.host)}:${running.port}/webhooks/whatsapp`;
   logger.info({ port: running.port, upstream: sandbox ? 'sandbox' : graphApiUrl, batchMode: config.batchMode }, 'gateway listening');
   if (sandbox) printSandboxBanner(running.port, sandbox, logger);
 
@@ -38,7 +51,10 @@ async function main(): Promise<void> {
     if (++signals > 1) process.exit(1);
     void running
       .shutdown(signal)
-      .then(() => sandbox?.close())
+      .then(() => {
+        webhooks?.close();
+        return sandbox?.close();
+      })
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -83,6 +99,7 @@ function printSandboxBanner(port: number, sandbox: Sandbox, logger: Logger): voi
       `  Sandbox:     ${sandbox.url} (Graph API emulator, demo data)`,
       `  Demo token:  ${sandbox.demoToken}`,
       `  Demo groups: ${sandbox.demoGroupIds.join(', ')}`,
+      `  Demo phone number: ${sandbox.demoPhoneNumberId}`,
       '',
       `  curl http://localhost:${port}/graphql -H 'content-type: application/json' \\`,
       `    -H 'authorization: Bearer ${sandbox.demoToken}' \\`,
@@ -90,6 +107,12 @@ function printSandboxBanner(port: number, sandbox: Sandbox, logger: Logger): voi
       '',
     ].join('\n'),
   );
+}
+
+/** Where the sandbox reaches this gateway: loopback when it listens on every interface. */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { attachWebSocketTransport } from './events/websocket-transport.js';
 import type { Gateway } from './gateway.js';
 import type { Logger } from './logger.js';
 import { requestTraces } from './request-trace.js';
+import { WEBHOOK_PATH } from './webhooks/route.js';
 
 export interface ServerOptions {
   gateway: Gateway;
@@ -11,6 +13,8 @@ export interface ServerOptions {
   host: string;
   /** SHUTDOWN_TIMEOUT_MS: how long requests in flight may take to finish once shutdown begins. */
   shutdownTimeoutMs: number;
+  /** Whether graphql-ws hides internal error messages (NODE_ENV=production). */
+  production?: boolean;
 }
 
 export interface GatewayServer {
@@ -25,8 +29,19 @@ export interface GatewayServer {
 }
 
 /** Listens with the gateway and owns its graceful shutdown. */
-export async function startServer({ gateway, logger, port, host, shutdownTimeoutMs }: ServerOptions): Promise<GatewayServer> {
-  const server = createServer(gateway.yoga);
+export async function startServer({ gateway, logger, port, host, shutdownTimeoutMs, production = false }: ServerOptions): Promise<GatewayServer> {
+  // The webhook route is not GraphQL: it needs the raw body (for its signature) before any parsing.
+  const server = createServer((req, res) => {
+    if (isWebhookPath(req.url)) {
+      gateway.handleWebhook(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, 'webhooks: unexpected failure');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    void gateway.yoga(req, res);
+  });
+  const webSockets = attachWebSocketTransport(server, gateway, { production });
   // Above common load-balancer idle timeouts (60 s), and headersTimeout above keepAliveTimeout.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -59,6 +74,9 @@ export async function startServer({ gateway, logger, port, host, shutdownTimeout
       shuttingDown = true;
       gateway.markNotReady();
       logger.info({ reason, inFlight, timeoutMs: shutdownTimeoutMs }, 'shutting down: not ready, finishing requests in flight');
+      // Subscriptions never end on their own: complete them (clients may resume elsewhere with `after`).
+      gateway.events.endSubscriptions();
+      const socketsClosed = webSockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
@@ -72,6 +90,7 @@ export async function startServer({ gateway, logger, port, host, shutdownTimeout
         server.closeAllConnections();
         await closed;
       }
+      await socketsClosed;
       await gateway.close({ force: !graceful });
       await gateway.yoga.dispose();
       logger.info({ graceful }, 'gateway stopped');
@@ -79,4 +98,9 @@ export async function startServer({ gateway, logger, port, host, shutdownTimeout
     }));
 
   return { server, port: (server.address() as AddressInfo).port, shutdown };
+}
+
+function isWebhookPath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?', 1)[0];
+  return path === WEBHOOK_PATH;
 }

@@ -12,6 +12,8 @@ import { jsonReply, sendReply, type Reply } from './reply.js';
 import type { RequestLog } from './request-log.js';
 import type { GroupStore } from './store.js';
 import type { TokenRegistry } from './tokens.js';
+import type { WebhookSink } from './webhook-sink.js';
+import { BUSINESS_PHONE } from './store.js';
 
 export const ADMIN_PREFIX = '/__sandbox/';
 
@@ -20,6 +22,7 @@ export interface AdminDeps {
   tokens: TokenRegistry;
   log: RequestLog;
   faults: FaultInjector;
+  webhooks: WebhookSink;
 }
 
 const participantSchema = z.object({
@@ -36,6 +39,13 @@ const seedSchema = z.object({
   joinApprovalMode: z.enum(['approval_required', 'auto_approve']).optional(),
   suspended: z.boolean().optional(),
   creationTimestamp: z.number().int().optional(),
+});
+
+/** Any webhook item, as tests and demos need (what Meta would send; see README "Events and webhooks"). */
+const webhookSchema = z.object({
+  field: z.enum(['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update']),
+  phoneNumberId: z.string().regex(/^\d+$/).optional(),
+  item: z.record(z.string(), z.unknown()),
 });
 
 const tokenSchema = z.object({
@@ -57,6 +67,11 @@ const ROUTES: Record<string, Route> = {
     const { token, groups } = parse(tokenSchema, body);
     d.tokens.addToken(token, { groups });
     return jsonReply(201, { token, groups });
+  },
+  'POST webhooks': (d, body) => {
+    const { field, phoneNumberId, item } = parse(webhookSchema, body);
+    d.webhooks.notify(field, phoneNumberId ?? BUSINESS_PHONE, item);
+    return jsonReply(202, { field });
   },
   'GET state': (d) =>
     jsonReply(200, {

@@ -7,6 +7,7 @@ import type { SandboxConfig } from './options.js';
 import type { Params } from './params.js';
 import type { GroupStore } from './store.js';
 import type { TokenRegistry } from './tokens.js';
+import type { WebhookSink } from './webhook-sink.js';
 
 export interface GraphCall {
   method: string;
@@ -29,6 +30,8 @@ export interface GraphContext {
   config: SandboxConfig;
   store: GroupStore;
   tokens: TokenRegistry;
+  /** Where effects report the webhooks Meta would send (§7). */
+  webhooks: WebhookSink;
 }
 
 export function ok(body: unknown): GraphAnswer {

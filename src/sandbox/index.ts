@@ -14,9 +14,10 @@ import { FaultInjector } from './faults.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
 import { listen } from './server.js';
-import { GroupStore } from './store.js';
+import { BUSINESS_PHONE, GroupStore } from './store.js';
 import { TokenRegistry } from './tokens.js';
 import { UsageMeter } from './usage-headers.js';
+import { noWebhooks } from './webhook-sink.js';
 
 export interface Sandbox {
   /** e.g. `http://127.0.0.1:43123`: no trailing slash, no version. */
@@ -25,6 +26,8 @@ export interface Sandbox {
   close(): Promise<void>;
   demoToken: string | undefined;
   demoGroupIds: string[];
+  /** The business phone number id the groups belong to (webhooks' `phone_number_id`). */
+  demoPhoneNumberId: string;
   groups: GroupStore;
   tokens: TokenRegistry;
   /** The request log, append-only, in arrival order. */
@@ -40,9 +43,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log = new RequestLog();
   const faults = new FaultInjector();
   const demo = config.seedDemo ? seedDemoData(store, tokens) : undefined;
+  const webhooks = options.webhooks ?? noWebhooks;
 
   const server = await listen(
-    { ctx: { config, store, tokens }, log, faults, usage: new UsageMeter(), store, tokens },
+    { ctx: { config, store, tokens, webhooks }, log, faults, usage: new UsageMeter(), store, tokens, webhooks },
     config.host,
     config.port,
   );
@@ -53,6 +57,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     close: () => server.close(),
     demoToken: demo?.token,
     demoGroupIds: demo?.groupIds ?? [],
+    demoPhoneNumberId: BUSINESS_PHONE,
     groups: store,
     tokens,
     requests: log.entries,
@@ -69,4 +74,7 @@ export type { Participant } from './participants.js';
 export type { TokenRegistry, TokenGrant } from './tokens.js';
 export type { FaultInjector } from './faults.js';
 export type { RequestKind } from './graph-path.js';
+export type { WebhookField, WebhookSink } from './webhook-sink.js';
+export { noWebhooks } from './webhook-sink.js';
+export { WebhookDelivery, metaJson, type WebhookDeliveryOptions } from './webhook-delivery.js';
 export { encodeGroupId, decodeGroupId } from './ids.js';

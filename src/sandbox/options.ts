@@ -2,6 +2,7 @@
  * startSandbox() options: validated once, all problems reported together, then frozen.
  */
 import { z } from 'zod';
+import type { WebhookSink } from './webhook-sink.js';
 
 export interface SandboxLogger {
   info(obj: object, msg?: string): void;
@@ -30,6 +31,8 @@ export interface SandboxOptions {
   updateResponse?: 'success' | 'request_id';
   /** Gets one line per Graph request. Tokens are never logged. */
   logger?: SandboxLogger;
+  /** Receives the webhooks the sandbox's effects cause (a WebhookDelivery posts them). Default: dropped. */
+  webhooks?: WebhookSink;
 }
 
 export interface SandboxConfig {
@@ -62,7 +65,7 @@ const schema = z.object({
 });
 
 export function resolveOptions(options: SandboxOptions = {}): SandboxConfig {
-  const { logger, ...rest } = options;
+  const { logger, webhooks: _webhooks, ...rest } = options;
   const parsed = schema.safeParse(rest);
   if (!parsed.success) throw new TypeError(`Invalid sandbox options:\n${z.prettifyError(parsed.error)}`);
   const { versions, appSecret, mechanisms, ...plain } = parsed.data;

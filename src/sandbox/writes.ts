@@ -8,7 +8,7 @@ import { requireVisibleGroup } from './group-access.js';
 import { newRequestId } from './ids.js';
 import { validatePicture } from './picture.js';
 import type { Params } from './params.js';
-import type { GroupPatch, StoredGroup } from './store.js';
+import { BUSINESS_PHONE, type GroupPatch, type StoredGroup } from './store.js';
 
 /** §1.4, §3. */
 const SUBJECT_MAX = 128;
@@ -27,7 +27,9 @@ export function updateGroup(ctx: GraphContext, call: GraphCall, id: string): Gra
   refuseIfSuspended(group);
   // ASSUMPTION: other parameters (e.g. join_approval_mode) are ignored, as Graph ignores unknown params.
   ctx.store.update(id, patch);
-  return writeAnswer(ctx.config.updateResponse);
+  const requestId = newRequestId();
+  ctx.webhooks.notify('group_settings_update', BUSINESS_PHONE, settingsUpdateItem(id, requestId, patch, 'description' in patch));
+  return writeAnswer(ctx.config.updateResponse, requestId);
 }
 
 export function deleteGroup(ctx: GraphContext, call: GraphCall, id: string): GraphAnswer {
@@ -35,12 +37,32 @@ export function deleteGroup(ctx: GraphContext, call: GraphCall, id: string): Gra
   // §1.5: DELETE has no body, so messaging_product is not required here.
   refuseIfSuspended(group);
   ctx.store.delete(id);
-  return writeAnswer(ctx.config.deleteResponse);
+  const requestId = newRequestId();
+  ctx.webhooks.notify('group_lifecycle_update', BUSINESS_PHONE, { timestamp: nowSeconds(), group_id: id, type: 'group_delete', request_id: requestId });
+  return writeAnswer(ctx.config.deleteResponse, requestId);
 }
 
-/** §1.4/§1.5 UNCERTAIN: `{"success":true}` (SPEC) or a `request_id` (pywa). */
-function writeAnswer(shape: 'success' | 'request_id'): GraphAnswer {
-  return ok(shape === 'success' ? { success: true } : { request_id: newRequestId() });
+/**
+ * §1.4/§1.5 UNCERTAIN: `{"success":true}` (SPEC) or a `request_id` (pywa).
+ * ASSUMPTION: the webhook carries a request_id even when the answer was `{"success":true}`.
+ */
+function writeAnswer(shape: 'success' | 'request_id', requestId: string): GraphAnswer {
+  return ok(shape === 'success' ? { success: true } : { request_id: requestId });
+}
+
+/** §7 `group_settings_update`: one entry per setting the call changed, each successful (refusals answer at once instead). */
+function settingsUpdateItem(groupId: string, requestId: string, patch: GroupPatch, descriptionChanged: boolean): Record<string, unknown> {
+  const item: Record<string, unknown> = { timestamp: nowSeconds(), group_id: groupId, type: 'group_settings_update', request_id: requestId };
+  if (patch.subject !== undefined) item.group_subject = { text: patch.subject, update_successful: true };
+  // ASSUMPTION: a cleared description is reported with empty text.
+  if (descriptionChanged) item.group_description = { text: patch.description ?? '', update_successful: true };
+  if (patch.picture) item.profile_picture = { mime_type: patch.picture.mimeType, sha256: patch.picture.sha256, update_successful: true };
+  return item;
+}
+
+/** §7: samples quote the timestamp; the sandbox sends it as a string of Unix seconds, as they do. */
+function nowSeconds(): string {
+  return String(Math.floor(Date.now() / 1000));
 }
 
 /** §9: every documented write body carries `messaging_product: "whatsapp"`. */

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './group.js';
 import './update-group.js';
 import './delete-group.js';
+import './group-events.js';
 
 /** The executable subgraph schema: the API plus `_service` and `_entities` for a federation router. */
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
