@@ -37,10 +37,16 @@ export class EventHub {
   }
 
   subscribe(options: SubscribeOptions): AsyncGenerator<GroupEvent> {
-    const queue = new SubscriberQueue(options.matches, options.bufferSize);
+    // Leaves the fan-out as soon as it ends (even while its consumer is stalled and never resumes).
+    const queue = new SubscriberQueue(options.matches, options.bufferSize, () => this.#queues.delete(queue));
     // Registered before the replay is read: whatever is published meanwhile is queued, not lost.
     this.#queues.add(queue);
     return this.#deliver(queue, options);
+  }
+
+  /** Subscriptions open in this process. */
+  get size(): number {
+    return this.#queues.size;
   }
 
   /** Ends every subscription: clients see completion (and may resume elsewhere with `after`). */
@@ -120,11 +126,11 @@ class SubscriberQueue {
   #wake: (() => void) | undefined;
   #ended = false;
   #failure: GatewayError | undefined;
-  #lastTaken: string | undefined;
 
   constructor(
     readonly matches: (event: GroupEvent) => boolean,
     private readonly capacity: number,
+    private readonly onEnd: () => void,
   ) {}
 
   offer(event: GroupEvent): void {
@@ -134,7 +140,7 @@ class SubscriberQueue {
       this.#events.length = 0;
       this.#failure = new GatewayError(
         'SLOW_SUBSCRIBER',
-        `More than ${this.capacity} events waited for this subscriber: it was disconnected. Resume with after: ${JSON.stringify(this.#lastTaken ?? null)}`,
+        `More than ${this.capacity} events waited for this subscriber: it was disconnected. Subscribe again with \`after\` set to the last eventId received`,
       );
       this.end();
       return;
@@ -148,10 +154,7 @@ class SubscriberQueue {
     for (;;) {
       if (this.#failure) throw this.#failure;
       const event = this.#events.shift();
-      if (event) {
-        this.#lastTaken = event.eventId;
-        return event;
-      }
+      if (event) return event;
       if (this.#ended) return undefined;
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
@@ -159,6 +162,7 @@ class SubscriberQueue {
 
   end(): void {
     this.#ended = true;
+    this.onEnd();
     this.#wakeUp();
   }
 

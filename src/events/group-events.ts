@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { GroupChange } from '../webhooks/envelope.js';
 import { EventHub } from './event-hub.js';
-import type { EventStore } from './event-store.js';
+import { GatewayError } from '../errors.js';
+import { EventStoreUnavailable, type EventStore } from './event-store.js';
 import { eventFromChange } from './from-webhook.js';
 import type { GroupEvent } from './group-event.js';
 import { MemoryEventStore } from './memory-event-store.js';
@@ -94,8 +95,13 @@ export class GroupEvents {
     });
   }
 
-  subscribe(subscriber: Subscriber, filter: GroupEventFilter): AsyncGenerator<GroupEvent> {
-    return this.#hub.subscribe({
+  /**
+   * The subscriber's events. When the subscription fails (too slow, the store unreachable during a
+   * replay), the last item is a SubscriptionFailure: the resolver turns it into that result's error,
+   * so both transports show it as a GraphQL error before completing.
+   */
+  subscribe(subscriber: Subscriber, filter: GroupEventFilter): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+    return endingWithFailure(this.#hub.subscribe({
       after: filter.after ?? undefined,
       bufferSize: this.#bufferSize,
       matches: (event) =>
@@ -103,7 +109,12 @@ export class GroupEvents {
         (!filter.groupId || event.groupId === filter.groupId) &&
         (!filter.requestId || event.requestId === filter.requestId),
       allowed: (event) => this.#allowed(subscriber, event),
-    });
+    }));
+  }
+
+  /** Subscriptions open in this process (for metrics and tests). */
+  get subscriberCount(): number {
+    return this.#hub.size;
   }
 
   /** Undefined when ready; else which dependency is not (for `/ready`). */
@@ -126,6 +137,22 @@ export class GroupEvents {
     const groupId = event.groupId;
     if (groupId === undefined) return false;
     return this.#access.canRead(subscriber.fingerprint, groupId, () => subscriber.readGroup(groupId));
+  }
+}
+
+/** How a subscription that could not go on ends: its last item. */
+export class SubscriptionFailure {
+  constructor(readonly error: GatewayError) {}
+}
+
+async function* endingWithFailure(events: AsyncGenerator<GroupEvent>): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (error instanceof GatewayError) yield new SubscriptionFailure(error);
+    else if (error instanceof EventStoreUnavailable) {
+      yield new SubscriptionFailure(new GatewayError('UPSTREAM_ERROR', 'Past events cannot be read right now (the event store is unreachable); retry with the same `after`'));
+    } else throw error;
   }
 }
 

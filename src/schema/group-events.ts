@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { isEventId, type EventError, type GroupEvent, type GroupEventKind, type PictureChange, type SettingChange } from '../events/group-event.js';
+import { SubscriptionFailure } from '../events/group-events.js';
 import { builder } from './builder.js';
 import { FailedGroupParticipantRef } from './failed-group-participant.js';
 import { GroupParticipantRef, GroupRef, JoinApprovalMode, loadGroup } from './group.js';
@@ -132,6 +133,7 @@ builder.subscriptionField('groupEvents', (t) =>
     },
     // A subscription keeps one context for its lifetime: each event reads `group` afresh.
     resolve: (event, _args, context) => {
+      if (event instanceof SubscriptionFailure) throw event.error;
       context.groups.clearAll();
       return event;
     },
