@@ -117,14 +117,18 @@ export interface Subscription {
   dispose(): void;
 }
 
+const connectedClients = new WeakSet<Client>();
+
 export function wsClient(origin: string, token: string | undefined): Client {
-  return createClient({
+  const client = createClient({
     url: `${origin.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: true,
   });
+  client.on('connected', () => connectedClients.add(client));
+  return client;
 }
 
 /** Subscribes over graphql-ws; resolves once the server has acknowledged the connection. */
@@ -139,7 +143,7 @@ export async function subscribeWs(client: Client, query: string, variables: Reco
     { query, variables },
     { next: (value) => void results.push(value as never), error: (error) => endedResolve({ error }), complete: () => endedResolve('complete') },
   );
-  await Promise.race([connected, ended]);
+  if (!connectedClients.has(client)) await Promise.race([connected, ended]);
   // The server registers the subscription right after the `subscribe` message: give it a moment.
   await new Promise((resolve) => setTimeout(resolve, 100));
   return { results, ended, waitForResults: (count, timeoutMs) => waitForCount(results, count, timeoutMs), dispose };
