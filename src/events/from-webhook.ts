@@ -107,8 +107,8 @@ function errorsOf(value: unknown): EventError[] {
 function settingChange(value: unknown): SettingChange | undefined {
   if (!isItem(value)) return undefined;
   const change: SettingChange = { updateSuccessful: value.update_successful === true, errors: errorsOf(value.errors) };
-  const changed = text(value.text);
-  if (changed !== undefined) change.text = changed;
+  // An empty text is a cleared description, not a missing one.
+  if (typeof value.text === 'string') change.text = value.text;
   return change;
 }
 
