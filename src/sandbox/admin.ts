@@ -1,8 +1,10 @@
 /**
  * ADMIN API — not a Graph route; it exists only on this emulator. Lets separate
- * processes (benchmark, load test) drive what tests do in-process: read the request log,
- * inject faults, seed groups and tokens. No auth: the sandbox listens on loopback.
- * Errors are `{"sandboxError": "…"}`, deliberately unlike Graph envelopes.
+ * processes (benchmark, load test, demos) drive what tests do in-process: read the request
+ * log, inject faults, seed phone numbers, groups and tokens, and play what WhatsApp users
+ * do (user-actions.ts). No auth: the sandbox listens on loopback. Errors are
+ * `{"sandboxError": "…"}`, deliberately unlike Graph envelopes: 400 bad input, 404
+ * unknown group/link/request, 409 not allowed now.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -10,10 +12,10 @@ import { readCapped } from './body.js';
 import { faultSchema, randomFaultsSchema, type FaultInjector } from './faults.js';
 import { jsonReply, sendReply, type Reply } from './reply.js';
 import type { RequestLog } from './request-log.js';
-import type { GroupStore } from './store.js';
+import { SEED_PHONE_NUMBER_ID, type GroupStore } from './store.js';
 import type { TokenRegistry } from './tokens.js';
+import { joinByLink, leave, requestToJoin, setSuspended, UserActionRefused, withdrawRequest } from './user-actions.js';
 import type { WebhookSink } from './webhook-sink.js';
-import { BUSINESS_PHONE } from './store.js';
 
 export const ADMIN_PREFIX = '/__sandbox/';
 
@@ -39,6 +41,13 @@ const seedSchema = z.object({
   joinApprovalMode: z.enum(['approval_required', 'auto_approve']).optional(),
   suspended: z.boolean().optional(),
   creationTimestamp: z.number().int().optional(),
+  phoneNumberId: z.string().optional(),
+  joinRequests: z
+    .union([
+      z.number().int().min(0),
+      z.array(z.object({ waId: z.string().regex(/^\d+$/).optional(), userId: z.string().optional(), acceptedTerms: z.boolean().optional() })),
+    ])
+    .optional(),
 });
 
 /** Any webhook item, as tests and demos need (what Meta would send; see README "Events and webhooks"). */
@@ -48,9 +57,26 @@ const webhookSchema = z.object({
   item: z.record(z.string(), z.unknown()),
 });
 
+const phoneNumberSchema = z.object({
+  id: z.string().regex(/^\d{1,32}$/),
+  displayPhoneNumber: z.string().regex(/^\d+$/).optional(),
+  groupCreation: z.enum(['enabled', 'frozen', 'ineligible']).optional(),
+});
+
+const requesterFields = {
+  waId: z.string().regex(/^\d+$/),
+  userId: z.string().optional(),
+};
+const joinSchema = z.object({ inviteLink: z.string(), ...requesterFields });
+const requestJoinSchema = z.object({ inviteLink: z.string(), ...requesterFields, acceptedTerms: z.boolean().optional() });
+const withdrawSchema = z.object({ groupId: z.string(), joinRequestId: z.string() });
+const leaveSchema = z.object({ groupId: z.string(), user: z.string().min(1) });
+const groupRefSchema = z.object({ groupId: z.string() });
+
 const tokenSchema = z.object({
   token: z.string().min(1),
   groups: z.union([z.literal('*'), z.array(z.string())]),
+  phoneNumbers: z.array(z.string()).optional(),
 });
 
 type Route = (deps: AdminDeps, body: unknown) => Reply;
@@ -64,15 +90,40 @@ const ROUTES: Record<string, Route> = {
   'GET groups': (d) => jsonReply(200, d.store.list()),
   'POST groups': (d, body) => jsonReply(201, d.store.seedGroup(parse(seedSchema, body ?? {}))),
   'POST tokens': (d, body) => {
-    const { token, groups } = parse(tokenSchema, body);
-    d.tokens.addToken(token, { groups });
-    return jsonReply(201, { token, groups });
+    const { token, groups, phoneNumbers } = parse(tokenSchema, body);
+    d.tokens.addToken(token, { groups, ...(phoneNumbers && { phoneNumbers }) });
+    return jsonReply(201, { token, groups, ...(phoneNumbers && { phoneNumbers }) });
   },
   'POST webhooks': (d, body) => {
     const { field, phoneNumberId, item } = parse(webhookSchema, body);
-    d.webhooks.notify(field, phoneNumberId ?? BUSINESS_PHONE, item);
+    // Default: the number that owns the item's group, else the seed number.
+    const owner = typeof item.group_id === 'string' ? d.store.get(item.group_id)?.phoneNumberId : undefined;
+    d.webhooks.notify(field, phoneNumberId ?? owner ?? SEED_PHONE_NUMBER_ID, item);
     return jsonReply(202, { field });
   },
+  'POST phone-numbers': (d, body) => {
+    const { id, displayPhoneNumber, groupCreation } = parse(phoneNumberSchema, body);
+    return jsonReply(201, d.store.addPhoneNumber({ id, ...(displayPhoneNumber && { displayPhoneNumber }), ...(groupCreation && { groupCreation }) }));
+  },
+  'POST users/join': (d, body) => {
+    const { inviteLink, ...user } = parse(joinSchema, body);
+    return jsonReply(200, joinByLink(d, inviteLink, user));
+  },
+  'POST users/request-join': (d, body) => {
+    const { inviteLink, ...user } = parse(requestJoinSchema, body);
+    const request = requestToJoin(d, inviteLink, user);
+    return jsonReply(201, { joinRequestId: request.id });
+  },
+  'POST users/withdraw-request': (d, body) => {
+    const { groupId, joinRequestId } = parse(withdrawSchema, body);
+    return (withdrawRequest(d, groupId, joinRequestId), noContent());
+  },
+  'POST users/leave': (d, body) => {
+    const { groupId, user } = parse(leaveSchema, body);
+    return (leave(d, groupId, user), noContent());
+  },
+  'POST groups/suspend': (d, body) => (setSuspended(d, parse(groupRefSchema, body).groupId, true), noContent()),
+  'POST groups/clear-suspension': (d, body) => (setSuspended(d, parse(groupRefSchema, body).groupId, false), noContent()),
   'GET state': (d) =>
     jsonReply(200, {
       groups: d.store.size,
@@ -98,6 +149,7 @@ export async function handleAdminRequest(deps: AdminDeps, req: IncomingMessage, 
   try {
     sendReply(res, route(deps, body));
   } catch (error) {
+    if (error instanceof UserActionRefused) return void sendReply(res, adminError(error.status, error.message));
     // Validation failures (zod, or the store's RangeErrors) are the caller's mistake.
     sendReply(res, adminError(400, error instanceof Error ? error.message : String(error)));
   }

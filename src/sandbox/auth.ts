@@ -1,6 +1,7 @@
 /**
- * Who is calling: the access token (§1: `Authorization: Bearer`; Graph also takes an
- * `access_token` parameter) and, when the app secret is set, `appsecret_proof` (§5).
+ * Who is calling: the access token (`Authorization: Bearer`; Graph also takes an
+ * `access_token` parameter) and, when the app secret is set, `appsecret_proof`
+ * (Meta: Login security, https://developers.facebook.com/docs/facebook-login/security/).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -10,7 +11,7 @@ import type { TokenRegistry } from './tokens.js';
 
 export type ProofVerdict = 'timed' | 'untimed' | 'invalid' | 'absent';
 
-/** §5: a timed proof expires after 5 minutes. */
+/** A timed proof expires after 5 minutes (Login security). */
 const PROOF_MAX_AGE_SECONDS = 5 * 60;
 
 export function extractToken(headers: IncomingHttpHeaders, params: Params): string | undefined {
@@ -20,7 +21,7 @@ export function extractToken(headers: IncomingHttpHeaders, params: Params): stri
 
 /**
  * Timed: HMAC-SHA256(secret, token + "|" + appsecret_time) with the time within 5 minutes.
- * Untimed: HMAC-SHA256(secret, token). §5 UNCERTAIN whether Meta still takes the untimed
+ * Untimed: HMAC-SHA256(secret, token). Unclear whether Meta still takes the untimed
  * form; the emulator accepts both.
  */
 export function judgeProof(secret: string, token: string, params: Params, nowSeconds: number): ProofVerdict {

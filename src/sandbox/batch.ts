@@ -1,5 +1,6 @@
 /**
- * Graph batch requests (§5 Batch): `batch=[{method, relative_url, body?, name?}]`, at most
+ * Graph batch requests (https://developers.facebook.com/docs/graph-api/batch-requests):
+ * `batch=[{method, relative_url, body?, name?}]`, at most
  * 50 operations, answered as an array in request order of `{code, headers, body}` where
  * `body` is the JSON text; a failing operation carries its own error while others succeed.
  *
@@ -8,10 +9,10 @@
  * `access_token` (ignored: every operation runs with the top-level token).
  */
 import { z } from 'zod';
-import { combineSummaries, summarizeCall } from './call-summary.js';
+import { summarizeCall } from './call-summary.js';
 import { graphError, GraphError, unsupportedRequest } from './graph-errors.js';
-import type { CallSummary, GraphAnswer, GraphCall, GraphContext } from './graph-call.js';
-import { parseGraphPath } from './graph-path.js';
+import type { BatchOpRecord, CallSummary, GraphAnswer, GraphCall, GraphContext } from './graph-call.js';
+import { DEFAULT_VERSION, parseGraphPath } from './graph-path.js';
 import { mergeParams, objectToParams, searchParamsToMap, stringParam, type Params } from './params.js';
 
 export const MAX_BATCH_OPS = 50;
@@ -24,7 +25,11 @@ const opSchema = z.object({
 });
 type BatchOp = z.infer<typeof opSchema>;
 
-export type OpRunner = (call: GraphCall) => GraphAnswer;
+/** How operations run and are named: the route table, passed in by the batch route. */
+export interface OpRunner {
+  run(ctx: GraphContext, call: GraphCall): GraphAnswer;
+  kind(call: Pick<GraphCall, 'method' | 'segments' | 'params'>): string;
+}
 
 export interface BatchResult {
   code: number;
@@ -33,16 +38,18 @@ export interface BatchResult {
 }
 
 export function runBatch(ctx: GraphContext, call: GraphCall, run: OpRunner): GraphAnswer {
+  if (!call.params.has('batch')) throw unsupportedRequest(call.method);
   if (!ctx.config.mechanisms.batch) throw graphError('batchDisabled');
   const ops = parseBatchParam(call.params.get('batch'));
   const withHeaders = stringParam(call.params, 'include_headers') !== 'false';
   const summaries: CallSummary[] = [];
+  const opList: BatchOpRecord[] = [];
   const results = ops.map((op) => {
-    const { answer, summary } = runOp(ctx, call.token, op, run);
+    const { answer, summary, kind } = runOp(ctx, call, op, run);
     summaries.push(summary);
+    opList.push({ method: opMethod(op), relativeUrl: op.relative_url, kind });
     return toResult(answer, withHeaders);
   });
-  const opList = ops.map((op) => ({ method: opMethod(op), relativeUrl: op.relative_url }));
   return { status: 200, body: results, batch: { ops: opList, summaries } };
 }
 
@@ -67,24 +74,33 @@ function opMethod(op: BatchOp): string {
   return (op.method ?? 'GET').toUpperCase();
 }
 
-function runOp(ctx: GraphContext, token: string, op: BatchOp, run: OpRunner): { answer: GraphAnswer; summary: CallSummary } {
+interface OpOutcome {
+  answer: GraphAnswer;
+  summary: CallSummary;
+  kind: string;
+}
+
+function runOp(ctx: GraphContext, batch: GraphCall, op: BatchOp, run: OpRunner): OpOutcome {
   const method = opMethod(op);
   // relative_url may start with `/`, with a version (`v23.0/<id>`), or with neither.
   const url = new URL(`/${op.relative_url.replace(/^\/+/, '')}`, 'http://graph.invalid');
   const params = mergeParams(searchParamsToMap(url.searchParams), bodyParams(op.body));
   let summary: CallSummary = { ids: [], fields: null };
+  let kind = 'other';
   try {
-    const { segments } = parseGraphPath(url.pathname, ctx.config.versions);
+    const { segments, version } = parseGraphPath(url.pathname, ctx.config.versions);
     summary = summarizeCall(segments, params);
+    kind = run.kind({ method, segments, params });
     if (!['GET', 'POST', 'DELETE'].includes(method)) throw unsupportedRequest(method);
-    return { answer: run({ method, segments, params, token }), summary };
+    const call: GraphCall = { method, segments, params, token: batch.token, version: version ?? DEFAULT_VERSION, origin: batch.origin };
+    return { answer: run.run(ctx, call), summary, kind };
   } catch (error) {
     if (!(error instanceof GraphError)) throw error;
-    return { answer: { status: error.status, body: error.envelope() }, summary };
+    return { answer: { status: error.status, body: error.envelope() }, summary, kind };
   }
 }
 
-/** §5: a POST operation's body is URL-encoded form text. ASSUMPTION: an object is accepted too. */
+/** A POST operation's body is URL-encoded form text. ASSUMPTION: an object is accepted too. */
 function bodyParams(body: BatchOp['body']): Params {
   if (body === undefined) return new Map();
   if (typeof body === 'string') return searchParamsToMap(new URLSearchParams(body));

@@ -1,6 +1,6 @@
 /**
  * Reads a request body into Graph params: JSON, form-urlencoded, or multipart (busboy,
- * for the profile picture, §1.4). Bodies are capped so a huge or endless upload cannot
+ * for the profile picture). Bodies are capped so a huge or endless upload cannot
  * exhaust the emulator: past the cap bytes are drained, not kept; past a hard cap the
  * connection is cut.
  */
@@ -8,14 +8,14 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { objectToParams, searchParamsToMap } from './params.js';
 
-/** §1.4: pictures up to 5 MB. ASSUMPTION: binary MiB (5 * 1024 * 1024 bytes). */
+/** Pictures up to 5 MB (Groups reference). ASSUMPTION: binary MiB (5 * 1024 * 1024 bytes). */
 export const PICTURE_MAX_BYTES = 5 * 1024 * 1024;
 /** ASSUMPTION: Meta documents no cap for JSON/form bodies; 1 MiB is far above any valid write. */
 export const BODY_MAX_BYTES = 1024 * 1024;
 /** Past this we stop draining and close the connection. */
 export const HARD_MAX_BYTES = 16 * 1024 * 1024;
 
-/** §1.4 UNCERTAIN: REF sends the picture as `file`, pywa as `profile_picture_file`. */
+/** Meta's reference sends the picture as `file`, the pywa client as `profile_picture_file`: both are taken. */
 const PICTURE_PARTS = new Set(['file', 'profile_picture_file']);
 
 export interface UploadedFile {

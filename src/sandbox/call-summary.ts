@@ -1,6 +1,7 @@
 /**
- * The request log's view of a call: which group ids it touched and which fields it asked
- * for. Batches add their operations up, in order.
+ * The request log's view of a call: which object it addressed (the path's node: a group,
+ * or the phone number of `/{phone-number-id}/groups`; the `?ids=` list at the root) and
+ * which fields it asked for. Batches add their operations up, in order.
  */
 import { splitFields } from './fields.js';
 import type { CallSummary } from './graph-call.js';

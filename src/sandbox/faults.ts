@@ -5,17 +5,16 @@
  * requests it `match`es, in injection order; random faults hit a fraction of the rest.
  */
 import { z } from 'zod';
-import type { RequestKind } from './graph-path.js';
+import { REQUEST_KINDS, type RequestKind } from './routes.js';
 import { cryptoRandom, pick, seededRandom, type Random } from './random.js';
 
-const KINDS = ['read', 'ids', 'batch', 'update', 'picture', 'delete', 'other'] as const satisfies readonly RequestKind[];
-/** The throttling codes of §4.2/§4.3. */
+/** The throttling codes of Meta's WhatsApp and Graph error tables. */
 export const THROTTLE_CODES = [4, 80007, 80008, 130429, 131056, 131208] as const;
 
 const common = {
   times: z.number().int().positive().optional(),
   match: z
-    .object({ method: z.string().optional(), kind: z.enum(KINDS).optional() })
+    .object({ method: z.string().optional(), kind: z.enum(REQUEST_KINDS).optional() })
     .optional(),
 };
 

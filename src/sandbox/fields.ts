@@ -1,5 +1,5 @@
 /**
- * The `fields` parameter (§5) and the Group node's fields (§1.3, §2). This is the one
+ * The `fields` parameter (Using the Graph API) and the Group node's fields (Groups reference, "Get group info"). This is the one
  * table mapping stored groups to Graph field names.
  */
 import { nonexistingField } from './graph-errors.js';
@@ -55,7 +55,7 @@ export function splitFields(raw: string | undefined): string[] | null {
 
 /**
  * The field name of one entry. ASSUMPTION: nested selections (`participants{wa_id}`) and
- * modifiers (`.limit(5)`) are accepted and ignored; §5 says nothing documents them.
+ * modifiers (`.limit(5)`) are accepted and ignored; Meta documents neither for groups.
  */
 function fieldName(entry: string): string {
   const cut = entry.search(/[{.]/);
@@ -71,9 +71,9 @@ export function checkFields(entries: readonly string[]): string[] {
 }
 
 /**
- * A group as the API shows it. Without `fields`: `{id, messaging_product}` (§1.3). With
- * `fields`: those fields in request order, then `id`, which Graph adds unasked (§5).
- * ASSUMPTION: `messaging_product` only when asked for (§1.3's sample shows it, the text is
+ * A group as the API shows it. Without `fields`: `{id, messaging_product}` (Groups reference). With
+ * `fields`: those fields in request order, then `id`, which Graph adds unasked.
+ * ASSUMPTION: `messaging_product` only when asked for (the reference's sample shows it, its text is
  * ambiguous; the gateway brief says requested fields plus id). Unset values are omitted.
  */
 export function projectGroup(group: StoredGroup, entries: readonly string[] | null): Record<string, unknown> {

@@ -11,12 +11,13 @@ import { faultReply } from './fault-replies.js';
 import type { FaultInjector } from './faults.js';
 import { GraphError } from './graph-errors.js';
 import type { GraphContext } from './graph-call.js';
-import { classify, parseGraphPath, type GraphPath } from './graph-path.js';
+import { DEFAULT_VERSION, parseGraphPath, type GraphPath } from './graph-path.js';
 import { answerGraphRequest, type IncomingGraphRequest } from './graph-request.js';
 import { newFbtraceId } from './ids.js';
 import { searchParamsToMap } from './params.js';
 import { jsonReply, sendReply, type Reply } from './reply.js';
 import type { RecordedRequest, RequestLog } from './request-log.js';
+import { requestKind } from './routes.js';
 import type { UsageMeter } from './usage-headers.js';
 
 export interface GraphHttpDeps {
@@ -28,8 +29,6 @@ export interface GraphHttpDeps {
   shutdown: AbortSignal;
 }
 
-/** ASSUMPTION: the version Graph reports for unversioned calls (§5: the app's default). */
-const DEFAULT_VERSION = 'v23.0';
 /** A plausible `x-fb-rev` (Graph sends its build number). */
 const FB_REV = '1027000401';
 
@@ -42,7 +41,7 @@ export async function handleGraphRequest(deps: GraphHttpDeps, req: IncomingMessa
   const record = deps.log.start({
     method,
     path: url.pathname,
-    kind: classify(method, segments, { hasIds: query.has('ids'), isMultipart: isMultipart(req) }),
+    kind: requestKind(method, segments, { params: query, multipart: isMultipart(req) }),
     ...summarizeCall(segments, query),
     status: 0,
     bodyBytes: 0,
@@ -101,7 +100,7 @@ function answer(
 
 function addGraphHeaders(reply: Reply, deps: GraphHttpDeps, path: GraphPath | GraphError, fbtraceId: string): void {
   reply.headers['x-app-usage'] = deps.usage.appUsage();
-  // ASSUMPTION: Graph's x-fb-trace-id, x-fb-rev and facebook-api-version headers; §5 is silent on them.
+  // ASSUMPTION: Graph's x-fb-trace-id, x-fb-rev and facebook-api-version headers; Meta documents none of them.
   reply.headers['x-fb-trace-id'] = fbtraceId;
   reply.headers['x-fb-rev'] = FB_REV;
   const version = path instanceof GraphError ? undefined : path.version;

@@ -6,13 +6,13 @@ import type { IncomingMessage } from 'node:http';
 import { authenticate, extractToken } from './auth.js';
 import type { RequestBody } from './body.js';
 import { combineSummaries, summarizeCall } from './call-summary.js';
-import { dispatch } from './dispatch.js';
 import { GraphError, graphError, invalidParameter } from './graph-errors.js';
 import type { GraphAnswer, GraphContext } from './graph-call.js';
-import type { GraphPath } from './graph-path.js';
+import { DEFAULT_VERSION, type GraphPath } from './graph-path.js';
 import { tokenFingerprint } from './ids.js';
 import { mergeParams, type Params } from './params.js';
 import type { RecordedRequest } from './request-log.js';
+import { dispatch } from './routes.js';
 
 export interface IncomingGraphRequest {
   req: IncomingMessage;
@@ -62,6 +62,8 @@ function answerOrThrow(ctx: GraphContext, incoming: IncomingGraphRequest, record
     segments: path.segments,
     params,
     token: auth.token,
+    version: path.version ?? DEFAULT_VERSION,
+    origin: originOf(incoming.req),
     ...(body.file && { file: body.file }),
   });
   if (answer.batch) {
@@ -69,4 +71,10 @@ function answerOrThrow(ctx: GraphContext, incoming: IncomingGraphRequest, record
     Object.assign(record, combineSummaries(answer.batch.summaries));
   }
   return answer;
+}
+
+/** ASSUMPTION: paging URLs name the host the caller used (Meta's name graph.facebook.com), so they can be followed. */
+function originOf(req: IncomingMessage): string {
+  const host = req.headers.host ?? `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 80}`;
+  return `http://${host}`;
 }

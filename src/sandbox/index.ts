@@ -1,23 +1,25 @@
 /**
  * The sandbox: a faithful emulator of Meta's Graph API for the WhatsApp Groups endpoints
- * (group read, `?ids=` reads, batches, settings update incl. profile picture, delete).
- * It is a product, not a test double: `npm start` runs it in-process, seeded with demo
- * groups, when no upstream is configured, and it backs the gateway's integration, fault
- * and load tests and its benchmark over real HTTP.
+ * (group read, `?ids=` reads, batches, settings update incl. profile picture, delete,
+ * create and list, invite links, participant removal, join requests), with the webhooks
+ * those effects cause. It is a product, not a test double: `npm start` runs it
+ * in-process, seeded with demo data, when no upstream is configured, and it backs the
+ * gateway's integration, fault and load tests and its benchmark over real HTTP.
  *
- * Every behaviour traces to shared/whatsapp-groups-api.md (cited as §n) or is marked
- * `ASSUMPTION` where the notes are silent or UNCERTAIN. It shares no code with the
- * gateway (src/graph, src/schema…), so the two cannot hide each other's bugs.
+ * Every behaviour follows Meta's documentation as summarised in docs/graph-api-facts.md,
+ * or is marked `ASSUMPTION` there and in the code where Meta is silent or unclear. The
+ * endpoints are listed once, in routes.ts. It shares no code with the gateway
+ * (src/graph, src/schema…), so the two cannot hide each other's bugs.
  */
+import { DelayedEffects } from './delayed-effects.js';
 import { seedDemoData } from './demo-data.js';
 import { FaultInjector } from './faults.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
 import { listen } from './server.js';
-import { BUSINESS_PHONE, GroupStore } from './store.js';
+import { GroupStore } from './store.js';
 import { TokenRegistry } from './tokens.js';
 import { UsageMeter } from './usage-headers.js';
-import { noWebhooks } from './webhook-sink.js';
 
 export interface Sandbox {
   /** e.g. `http://127.0.0.1:43123`: no trailing slash, no version. */
@@ -26,8 +28,8 @@ export interface Sandbox {
   close(): Promise<void>;
   demoToken: string | undefined;
   demoGroupIds: string[];
-  /** The business phone number id the groups belong to (webhooks' `phone_number_id`). */
-  demoPhoneNumberId: string;
+  /** The demo business phone number (its token is `demoToken`); undefined without demo data. */
+  demoPhoneNumberId: string | undefined;
   groups: GroupStore;
   tokens: TokenRegistry;
   /** The request log, append-only, in arrival order. */
@@ -43,21 +45,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log = new RequestLog();
   const faults = new FaultInjector();
   const demo = config.seedDemo ? seedDemoData(store, tokens) : undefined;
-  const webhooks = options.webhooks ?? noWebhooks;
+  const later = new DelayedEffects();
+  const ctx = { config, store, tokens, webhooks: config.webhooks, later };
 
-  const server = await listen(
-    { ctx: { config, store, tokens, webhooks }, log, faults, usage: new UsageMeter(), store, tokens, webhooks },
-    config.host,
-    config.port,
-  );
+  const deps = { ctx, log, faults, usage: new UsageMeter(), store, tokens, webhooks: config.webhooks };
+  const server = await listen(deps, config.host, config.port);
   config.logger?.info({ url: server.url, demoGroups: demo?.groupIds.length ?? 0 }, 'sandbox listening');
 
   return {
     url: server.url,
-    close: () => server.close(),
+    close: () => {
+      later.close();
+      return server.close();
+    },
     demoToken: demo?.token,
     demoGroupIds: demo?.groupIds ?? [],
-    demoPhoneNumberId: BUSINESS_PHONE,
+    demoPhoneNumberId: demo?.phoneNumberId,
     groups: store,
     tokens,
     requests: log.entries,
@@ -69,12 +72,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 export type { SandboxLogger, SandboxOptions } from './options.js';
 export type { RecordedRequest } from './request-log.js';
 export type { Fault, FaultKind, RandomFaults } from './faults.js';
-export type { GroupStore, StoredGroup, SeedGroupInput, PictureInfo, JoinApprovalMode, GroupPatch } from './store.js';
+export type {
+  GroupStore, StoredGroup, StoredJoinRequest, SeedGroupInput, JoinRequestInput, PictureInfo, JoinApprovalMode, GroupPatch,
+  PhoneNumber, GroupCreation,
+} from './store.js';
+export type { WebhookField, WebhookSink } from './webhook-sink.js';
+export { noWebhooks } from './webhook-sink.js';
 export type { Participant } from './participants.js';
 export type { TokenRegistry, TokenGrant } from './tokens.js';
 export type { FaultInjector } from './faults.js';
-export type { RequestKind } from './graph-path.js';
-export type { WebhookField, WebhookSink } from './webhook-sink.js';
-export { noWebhooks } from './webhook-sink.js';
+export type { RequestKind } from './routes.js';
 export { WebhookDelivery, metaJson, type WebhookDeliveryOptions } from './webhook-delivery.js';
 export { encodeGroupId, decodeGroupId } from './ids.js';

@@ -35,6 +35,7 @@ process.stdout.write(
     `WhatsApp Groups Graph API sandbox listening on ${sandbox.url}`,
     `demo token: ${sandbox.demoToken ?? ''}`,
     `demo groups: ${sandbox.demoGroupIds.join(', ')}`,
+    `demo phone number: ${sandbox.demoPhoneNumberId ?? ''}`,
     `try: curl -H "Authorization: Bearer ${sandbox.demoToken ?? ''}" "${sandbox.url}/v23.0/${sandbox.demoGroupIds[0] ?? ''}?fields=subject,participants"`,
     '',
   ].join('\n'),

@@ -2,7 +2,7 @@
  * startSandbox() options: validated once, all problems reported together, then frozen.
  */
 import { z } from 'zod';
-import type { WebhookSink } from './webhook-sink.js';
+import { noWebhooks, type WebhookSink } from './webhook-sink.js';
 
 export interface SandboxLogger {
   info(obj: object, msg?: string): void;
@@ -15,23 +15,31 @@ export interface SandboxOptions {
   port?: number;
   /** Accepted version prefixes such as 'v23.0'; default any `v<digits>.0`. */
   versions?: string[];
-  /** When set, every Graph request must carry a valid appsecret_proof (§5). */
+  /** When set, every Graph request must carry a valid appsecret_proof. */
   appSecret?: string;
   /** Fixed latency added to every Graph response. */
   latencyMs?: number;
   /** Seed demo groups and a demo token. Default false. */
   seedDemo?: boolean;
-  /** Which error an unknown or invisible group gives (§4.2 vs §4.3). Default '131041'. */
+  /** Which error an unknown or invisible group gives (131041 or Graph's 100/33). Default '131041'. */
   unknownGroupError?: '131041' | '100/33';
   /** Whether the emulated Meta serves `?ids=` reads and batches. Default both true. */
   mechanisms?: { batch?: boolean; ids?: boolean };
-  /** DELETE /{group-id} answer (§1.5 UNCERTAIN). Default 'success'. */
+  /** DELETE /{group-id} answer (Meta's docs disagree). Default 'success'. */
   deleteResponse?: 'success' | 'request_id';
-  /** POST /{group-id} answer (§1.4 UNCERTAIN). Default 'success'. */
+  /** POST /{group-id} answer (Meta's docs disagree). Default 'success'. */
   updateResponse?: 'success' | 'request_id';
+  /**
+   * POST /{phone-number-id}/groups answer: `request_id` (the documented `{messaging_product,
+   * request_id}`, the group appears `createDelayMs` later) or `id` (`{id}`, the group exists at once,
+   * as some clients report). Default 'request_id'.
+   */
+  createResponse?: 'request_id' | 'id';
+  /** How long after its request a created group appears. ASSUMPTION: Meta publishes no figure. Default 100. */
+  createDelayMs?: number;
   /** Gets one line per Graph request. Tokens are never logged. */
   logger?: SandboxLogger;
-  /** Receives the webhooks the sandbox's effects cause (a WebhookDelivery posts them). Default: dropped. */
+  /** Receives the webhooks Meta would send for the sandbox's effects. Default: dropped. */
   webhooks?: WebhookSink;
 }
 
@@ -46,7 +54,10 @@ export interface SandboxConfig {
   readonly mechanisms: { readonly batch: boolean; readonly ids: boolean };
   readonly deleteResponse: 'success' | 'request_id';
   readonly updateResponse: 'success' | 'request_id';
+  readonly createResponse: 'request_id' | 'id';
+  readonly createDelayMs: number;
   readonly logger: SandboxLogger | undefined;
+  readonly webhooks: WebhookSink;
 }
 
 const schema = z.object({
@@ -62,10 +73,12 @@ const schema = z.object({
     .default({ batch: true, ids: true }),
   deleteResponse: z.enum(['success', 'request_id']).default('success'),
   updateResponse: z.enum(['success', 'request_id']).default('success'),
+  createResponse: z.enum(['request_id', 'id']).default('request_id'),
+  createDelayMs: z.number().min(0).max(60_000).finite().default(100),
 });
 
 export function resolveOptions(options: SandboxOptions = {}): SandboxConfig {
-  const { logger, webhooks: _webhooks, ...rest } = options;
+  const { logger, webhooks, ...rest } = options;
   const parsed = schema.safeParse(rest);
   if (!parsed.success) throw new TypeError(`Invalid sandbox options:\n${z.prettifyError(parsed.error)}`);
   const { versions, appSecret, mechanisms, ...plain } = parsed.data;
@@ -75,5 +88,6 @@ export function resolveOptions(options: SandboxOptions = {}): SandboxConfig {
     appSecret,
     mechanisms: Object.freeze({ ...mechanisms }),
     logger,
+    webhooks: webhooks ?? noWebhooks,
   });
 }

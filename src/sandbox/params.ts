@@ -1,6 +1,6 @@
 /**
  * Graph request parameters. Graph reads them from the query string and the body alike
- * (§5: `access_token`, `batch`, `include_headers` come as form or query params); body
+ * (`access_token`, `batch`, `include_headers` come as form or query params, Graph batch requests); body
  * values win. JSON bodies may carry non-string values, hence `unknown`.
  */
 export type Params = ReadonlyMap<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * Group profile picture rules (§1.4): JPEG only, ≤ 5 MB, square, at least 192×192.
+ * Group profile picture rules (Groups reference, "Update group settings"): JPEG only, ≤ 5 MB, square, at least 192×192.
  */
 import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
@@ -14,7 +14,7 @@ const JPEG_MAGIC = Buffer.from([0xff, 0xd8, 0xff]);
 /** Checks in this order: size, type, dimensions readable, square (131209), big enough (131210). */
 export function validatePicture(file: UploadedFile): PictureInfo {
   if (file.truncated || file.data.length > PICTURE_MAX_BYTES) {
-    // ASSUMPTION: §1.4 gives the limit, not its error code.
+    // ASSUMPTION: Meta gives the limit, not its error code.
     throw invalidParameter(`The profile picture must be at most ${PICTURE_MAX_BYTES} bytes.`);
   }
   if (!file.data.subarray(0, 3).equals(JPEG_MAGIC)) {

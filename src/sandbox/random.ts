@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** A source of uniform numbers in [0, 1). */
 export type Random = () => number;
@@ -18,8 +18,20 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** Unseeded randomness backed by node:crypto. */
-export const cryptoRandom: Random = () => randomInt(0, 2 ** 32) / 2 ** 32;
+const POOL_BYTES = 4096;
+let pool = randomBytes(POOL_BYTES);
+let offset = 0;
+
+/** Unseeded randomness backed by node:crypto, drawn from a pool: one system call per 1024 numbers. */
+export const cryptoRandom: Random = () => {
+  if (offset + 4 > POOL_BYTES) {
+    pool = randomBytes(POOL_BYTES);
+    offset = 0;
+  }
+  const value = pool.readUInt32LE(offset);
+  offset += 4;
+  return value / 2 ** 32;
+};
 
 export function randomDigits(random: Random, length: number): string {
   let digits = '';

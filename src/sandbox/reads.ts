@@ -1,5 +1,6 @@
 /**
- * Reads: `GET /{group-id}?fields=…` (§1.3) and the multiple-id read `GET /?ids=a,b` (§5).
+ * Reads: `GET /{group-id}?fields=…` and the multiple-id read `GET /?ids=a,b`
+ * (https://developers.facebook.com/docs/graph-api/using-graph-api).
  */
 import { projectGroup, splitFields } from './fields.js';
 import { aliasesMissing, graphError } from './graph-errors.js';
@@ -8,10 +9,11 @@ import { findVisibleGroup, requireVisibleGroup } from './group-access.js';
 import { stringParam, type Params } from './params.js';
 import type { StoredGroup } from './store.js';
 
-/** ASSUMPTION: §5 found no maximum for `?ids=`; 50 like a batch. */
+/** ASSUMPTION: Meta documents no maximum for `?ids=`; 50 like a batch. */
 export const MAX_IDS = 50;
 
-export function readGroup(ctx: GraphContext, call: GraphCall, id: string): GraphAnswer {
+export function readGroup(ctx: GraphContext, call: GraphCall): GraphAnswer {
+  const id = call.segments[0] ?? '';
   const group = requireVisibleGroup(ctx, call.token, id, call.method);
   return ok(projectGroup(group, splitFields(stringParam(call.params, 'fields'))));
 }
@@ -22,7 +24,7 @@ export function splitIds(params: Params): string[] {
   return [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0))];
 }
 
-/** One unknown or invisible id fails the whole request with #803 (§4.3, §5). */
+/** One unknown or invisible id fails the whole request with #803, as clients observe of Graph. */
 export function readMany(ctx: GraphContext, call: GraphCall): GraphAnswer {
   if (!ctx.config.mechanisms.ids) throw graphError('idsDisabled');
   const ids = splitIds(call.params);

@@ -3,18 +3,24 @@
  * benchmark read it as the record of what went upstream. It never holds a token.
  */
 import type { ProofVerdict } from './auth.js';
-import type { RequestKind } from './graph-path.js';
+import type { BatchOpRecord } from './graph-call.js';
+import type { RequestKind } from './routes.js';
 
 export interface RecordedRequest {
   method: string;
   /** Pathname without query, e.g. `/v23.0/<id>`. */
   path: string;
+  /** The route it took (routes.ts): `read`, `groups`, `invite_link`, `join_requests`…; `other` when none. */
   kind: RequestKind;
-  /** Group ids the request touched; for a batch, every operation's ids in order. */
+  /**
+   * The object ids the request addressed: the group of `/{group-id}…`, the phone number of
+   * `/{phone-number-id}/groups`, the `?ids=` list; for a batch, every operation's ids in order.
+   */
   ids: string[];
   /** The `fields` parameter split on top-level commas; null when absent. Batches: union, first-seen order. */
   fields: string[] | null;
-  batchOps?: { method: string; relativeUrl: string }[];
+  /** A batch's operations in order, each with the kind it would have as a request of its own. */
+  batchOps?: BatchOpRecord[];
   /** HTTP status answered (even if the client had gone by then); 0 while in flight, for reset/hang faults and for clients that aborted while sending. */
   status: number;
   /** The incoming `x-request-id` header. */

@@ -1,11 +1,11 @@
 /**
- * Graph usage headers (§5 / RATE): `x-app-usage` on every response, and
+ * Graph usage headers (Meta: Graph rate limits): `x-app-usage` on every response, and
  * `x-business-use-case-usage` with `estimated_time_to_regain_access` when throttled.
  */
 
-/** ASSUMPTION: the WABA id the BUC header is keyed by; §5 documents no WhatsApp value. */
+/** ASSUMPTION: the WABA id the BUC header is keyed by; Meta documents no WhatsApp value. */
 export const SANDBOX_WABA_ID = '102290129340398';
-/** ASSUMPTION: §5 lists no WhatsApp BUC `type`. */
+/** ASSUMPTION: Meta lists no WhatsApp BUC `type`. */
 const BUC_TYPE = 'whatsapp_business_management';
 /** ASSUMPTION: calls per hour that would make 100 %; only makes the percentages move. */
 const HOURLY_BUDGET = 10_000;
@@ -15,7 +15,7 @@ const MINUTE_MS = 60 * 1000;
 export class UsageMeter {
   readonly #buckets = new Map<number, number>();
 
-  /** Counts calls (a batch counts each operation, §5). */
+  /** Counts calls (a batch counts each operation, Graph batch requests). */
   count(calls = 1, now = Date.now()): void {
     const minute = Math.floor(now / MINUTE_MS);
     this.#buckets.set(minute, (this.#buckets.get(minute) ?? 0) + calls);

@@ -50,3 +50,21 @@ export function graphErrorOf(response: JsonResponse): Record<string, unknown> {
   if (!body?.error) throw new Error(`expected a Graph error envelope, got ${response.status} ${response.text}`);
   return body.error;
 }
+
+/** A JSON request with any method (DELETE with a body, as the Groups API uses). */
+export function sendJson(base: string, method: string, path: string, body: unknown, token?: string): Promise<JsonResponse> {
+  return call(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : bearer(token)) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** An admin route of the sandbox (`/__sandbox/<route>`), JSON in and out. */
+export function admin(base: string, route: string, body?: unknown): Promise<JsonResponse> {
+  return call(`${base}/__sandbox/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+}

@@ -86,8 +86,8 @@ describe('GET /{group-id}', () => {
   });
 
   it('answers a group edge it does not emulate with Unknown path components', async () => {
-    const res = await get(sandbox.url, `/v23.0/${groupId}/invite_link`, TOKEN);
-    expect(graphErrorOf(res)).toMatchObject({ code: 2500, message: 'Unknown path components: /invite_link' });
+    const res = await get(sandbox.url, `/v23.0/${groupId}/admins`, TOKEN);
+    expect(graphErrorOf(res)).toMatchObject({ code: 2500, message: 'Unknown path components: /admins' });
   });
 
   it('sends usage and trace headers, the trace id matching the envelope', async () => {

@@ -41,7 +41,7 @@ describe('seedGroup', () => {
     for (const p of withBsuid) expect(p.userId).toMatch(/^[A-Z]{2}\.\d+$/);
   });
 
-  it('refuses more than 8 participants (§3)', async () => {
+  it('refuses more than 8 participants', async () => {
     const s = await sandboxWith();
     expect(() => s.groups.seedGroup({ participants: 9 })).toThrow(RangeError);
   });
