@@ -133,10 +133,10 @@ export class GroupEvents {
   }
 
   async #allowed(subscriber: Subscriber, event: GroupEvent): Promise<boolean> {
-    if (await this.#ledger.knows(subscriber.fingerprint, { requestId: event.requestId, groupId: event.groupId })) return true;
+    // Read access first: it is cached in this process; the ledger (a Redis round trip) only when it says no.
     const groupId = event.groupId;
-    if (groupId === undefined) return false;
-    return this.#access.canRead(subscriber.fingerprint, groupId, () => subscriber.readGroup(groupId));
+    if (groupId !== undefined && (await this.#access.canRead(subscriber.fingerprint, groupId, () => subscriber.readGroup(groupId)))) return true;
+    return this.#ledger.knows(subscriber.fingerprint, { requestId: event.requestId, groupId });
   }
 }
 

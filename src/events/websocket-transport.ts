@@ -59,7 +59,7 @@ export function attachWebSocketTransport(server: Server, gateway: Gateway, { pro
         setTimeout(() => {
           for (const client of wss.clients) client.close(1001, 'Server shutting down');
           wss.close(() => resolve());
-        }, 100).unref();
+        }, 100);
         // Sockets that do not answer the close handshake are cut.
         setTimeout(() => {
           for (const client of wss.clients) client.terminate();

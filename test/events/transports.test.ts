@@ -73,6 +73,8 @@ describe('SIGTERM', () => {
     await overSse.ended;
     expect(overSse.completed()).toBe(true);
     expect(await replica.process.exited).toBe(0);
+    // 'exit' can come before the last lines are read from the pipe: wait for the streams to close.
+    if (replica.process.child.stdout && !replica.process.child.stdout.closed) await new Promise((resolve) => replica.process.child.once('close', resolve));
     expect(replica.process.output()).toContain('"graceful":true');
     await client.dispose();
   }, 60_000);
