@@ -46,6 +46,9 @@ const EnvSchema = z.object({
   UPLOAD_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   MAX_QUERY_BYTES: positiveInt(64 * 1024),
   GRAPHQL_INTROSPECTION: onOff.optional(),
+  WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  EVENT_RETENTION: positiveInt(10_000),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   METRICS: onOff.default(true),
   PERSISTED_DOCUMENTS: z.string().min(1).optional(),
@@ -100,6 +103,12 @@ export interface Config {
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   readonly logLevel: string;
+  /** Meta's webhook verification (`hub.verify_token`); unset: verification is refused. */
+  readonly webhookVerifyToken: string | undefined;
+  /** Unset: events stay in this process (no fan-out across replicas). */
+  readonly redisUrl: string | undefined;
+  /** How many recent group events are kept for `groupEvents(after:)`. */
+  readonly eventRetention: number;
   /** Prometheus metrics at GET /metrics (METRICS, default on). */
   readonly metrics: boolean;
   /** PERSISTED_DOCUMENTS: path of the trusted documents file (id → document JSON). */
@@ -193,6 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             groupIds: e.TRACE_GROUP_IDS,
           })
         : undefined,
+    webhookVerifyToken: e.WHATSAPP_WEBHOOK_VERIFY_TOKEN,
+    redisUrl: e.REDIS_URL,
+    eventRetention: e.EVENT_RETENTION,
   });
 }
 

@@ -9,6 +9,7 @@ import { LifecycleWriter } from './graph/lifecycle-writes.js';
 import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import { operationSignal } from './plugins/use-operation-timeout.js';
 import { currentTrace } from './request-trace.js';
+import { tokenFingerprint, type GroupEvents } from './events/group-events.js';
 
 /** What every resolver gets. */
 export interface GatewayContext {
@@ -19,6 +20,10 @@ export interface GatewayContext {
    * added to the response's `errors` by the usePartialErrors plugin, and masked like any other.
    */
   readonly partialErrors: GraphQLError[];
+  /** Group events (subscriptions); undefined in contexts built without them. */
+  readonly groupEvents?: GroupEvents | undefined;
+  /** A one-way digest of this request's token: whose writes and reads these are. */
+  readonly callerFingerprint?: string | undefined;
 }
 
 export interface ContextDependencies {
@@ -26,6 +31,8 @@ export interface ContextDependencies {
   client: GraphClient;
   /** WHATSAPP_ACCESS_TOKEN: used when a request carries no Authorization header. */
   defaultAccessToken: string | undefined;
+  /** Told of each accepted write, so the caller receives the events it causes. */
+  events?: GroupEvents | undefined;
 }
 
 /**
@@ -86,8 +93,12 @@ export function createContextFactory(dependencies: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const token = credentialsOf(request, dependencies.defaultAccessToken);
     // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
+    const events = dependencies.events;
+    if (token instanceof GatewayError) return { graph: new GraphSession(dependencies, token), partialErrors: [], groupEvents: events };
+    const callerFingerprint = tokenFingerprint(token);
+    const onWrite = events && ((write: { path: string; answer: unknown }) => events.recordWrite(callerFingerprint, write));
     // Aborted when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up.
-    const caller = token instanceof GatewayError ? token : { token, signal: operationSignal(request), trace: currentTrace() };
-    return { graph: new GraphSession(dependencies, caller), partialErrors: [] };
+    const caller = { token, signal: operationSignal(request), trace: currentTrace(), onWrite };
+    return { graph: new GraphSession(dependencies, caller), partialErrors: [], groupEvents: events, callerFingerprint };
   };
 }

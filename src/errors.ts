@@ -20,6 +20,8 @@ export const ERROR_CODES = {
     'The Graph API failed (5xx, transient codes 1, 2, 131000, 131016), dropped the connection, or answered with something that is not a Graph response (not JSON, over UPSTREAM_MAX_RESPONSE_BYTES, a redirect).',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_DOCUMENTS is set and the request named a document id that is not in it.',
   PERSISTED_QUERY_ONLY: 'PERSISTED_DOCUMENTS is set, ALLOW_ARBITRARY_OPERATIONS is not, and the request sent a query text instead of a document id.',
+  SLOW_SUBSCRIBER:
+    'A `groupEvents` subscriber did not read its events fast enough (more than 1000 waiting): it was disconnected; resume with `after` set to the last eventId it received.',
   INTERNAL_SERVER_ERROR: 'A fault in the gateway itself: the message is masked as "Unexpected error." and the details are logged.',
 } as const;
 

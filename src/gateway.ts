@@ -3,6 +3,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createDocumentCache } from './document-cache.js';
+import { GroupEvents } from './events/group-events.js';
 import { GraphClient } from './graph/client.js';
 import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
@@ -21,6 +22,7 @@ import { useMetrics } from './plugins/use-metrics.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
+import { createWebhookRoute } from './webhooks/route.js';
 
 export interface GraphiQLDefaults {
   /** Shown in the editor on first load. */
@@ -35,6 +37,8 @@ export interface GatewayOptions {
   graphApiUrl: string;
   logger: Logger;
   graphiql?: GraphiQLDefaults;
+  /** Key of webhook signatures when it is not WHATSAPP_APP_SECRET (npm start: the sandbox's secret). */
+  webhookAppSecret?: string | undefined;
 }
 
 export interface Gateway {
@@ -42,6 +46,10 @@ export interface Gateway {
   client: GraphClient;
   /** The Prometheus metrics (undefined with METRICS=false); other modules record through it. */
   metrics: GatewayMetrics | undefined;
+  /** Group events: webhooks in, subscriptions out. */
+  events: GroupEvents;
+  /** `GET|POST /webhooks/whatsapp`, served in front of Yoga. */
+  handleWebhook: ReturnType<typeof createWebhookRoute>;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
   markNotReady(): void;
   /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
@@ -76,7 +84,7 @@ function corsFor(origins: readonly string[] | undefined): YogaServerOptions<Reco
 }
 
 /** Builds the gateway: one Graph client and reader for the process, a fresh context per request. */
-export function createGateway({ config, graphApiUrl, logger, graphiql }: GatewayOptions): Gateway {
+export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAppSecret }: GatewayOptions): Gateway {
   const trustedDocuments = config.persistedDocuments ? loadTrustedDocuments(config.persistedDocuments) : undefined;
   const metrics = config.metrics ? new GatewayMetrics({ knownOperationNames: trustedDocuments?.operationNames }) : undefined;
   const client = new GraphClient({
@@ -96,13 +104,20 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
+  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger });
+  const handleWebhook = createWebhookRoute({
+    appSecret: webhookAppSecret ?? config.appSecret,
+    verifyToken: config.webhookVerifyToken,
+    events,
+    logger,
+  });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken }),
+    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events }),
     maskedErrors: { maskError: maskGatewayError },
     cors: corsFor(config.corsOrigins),
     parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache() },
@@ -132,7 +147,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
       ...(config.tracing ? [useTracing()] : []),
       // Before anything parses the query: an unknown id or a refused query text costs no parsing.
       ...(trustedDocuments ? [useTrustedDocuments({ documents: trustedDocuments, allowArbitraryOperations: config.allowArbitraryOperations })] : []),
-      useReadinessCheck({ endpoint: '/ready', check: () => ready }),
+      useReadinessCheck({ endpoint: '/ready', check: () => readiness(ready, events) }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
@@ -162,9 +177,22 @@ export function createGateway({ config, graphApiUrl, logger, graphiql }: Gateway
     yoga,
     client,
     metrics,
+    events,
+    handleWebhook,
     markNotReady: () => {
       ready = false;
     },
-    close: (options) => client.close(options),
+    close: async (options) => {
+      await events.close();
+      await client.close(options);
+    },
   };
+}
+
+/** 503 once shutdown began, or while a dependency (Redis) has not been reached; the body names it, never its URL. */
+function readiness(ready: boolean, events: GroupEvents): boolean | Response {
+  if (!ready) return false;
+  const failed = events.unavailableDependency();
+  if (failed === undefined) return true;
+  return Response.json({ ready: false, failed: [failed], message: `${failed} is unreachable` }, { status: 503 });
 }

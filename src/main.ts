@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, isLoopbackHost, loadConfig, type Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
-import { startSandbox, type Sandbox } from './sandbox/index.js';
+import { startSandbox, WebhookDelivery, type Sandbox } from './sandbox/index.js';
 import { graphiqlForSandbox } from './sandbox-graphiql.js';
 import { startServer } from './server.js';
 
@@ -22,9 +23,19 @@ async function main(): Promise<void> {
   // Before any request: the SDK patches node:http and listens to undici. Never loaded without an endpoint.
   const tracing = config.tracing ? await (await import('./observability/tracing.js')).startTracing(config.tracing) : undefined;
 
-  const sandbox = config.graphApiUrl ? undefined : await startSandbox({ seedDemo: true });
+  // With the sandbox, it sends its webhooks to this gateway, signed with a secret the two share
+  // (WHATSAPP_APP_SECRET when set, else one made up for this run).
+  const webhookAppSecret = config.graphApiUrl ? undefined : (config.appSecret ?? randomBytes(32).toString('hex'));
+  const webhooks = webhookAppSecret === undefined ? undefined : new WebhookDelivery({ appSecret: webhookAppSecret });
+  const sandbox = config.graphApiUrl ? undefined : await startSandbox({ seedDemo: true, ...(webhooks ? { webhooks } : {}) });
   const graphApiUrl = config.graphApiUrl ?? sandbox!.url;
-  const gateway = createGateway({ config, graphApiUrl, logger, ...(sandbox ? { graphiql: graphiqlForSandbox(sandbox) } : {}) });
+  const gateway = createGateway({
+    config,
+    graphApiUrl,
+    logger,
+    webhookAppSecret,
+    ...(sandbox ? { graphiql: graphiqlForSandbox(sandbox) } : {}),
+  });
 
   const running = await startServer({
     gateway,
@@ -34,7 +45,9 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
+    production: config.production,
   });
+  if (webhooks) webhooks.target = `http://${loopbackHost(config.host)}:${running.port}/webhooks/whatsapp`;
   logger.info({ port: running.port, upstream: sandbox ? 'sandbox' : graphApiUrl, batchMode: config.batchMode }, 'gateway listening');
   if (sandbox) printSandboxBanner(running.port, config.host, sandbox, logger);
 
@@ -44,7 +57,10 @@ async function main(): Promise<void> {
     if (++signals > 1) process.exit(1);
     void running
       .shutdown(signal)
-      .then(() => sandbox?.close())
+      .then(() => {
+        webhooks?.close();
+        return sandbox?.close();
+      })
       .then(() => tracing?.shutdown())
       .then(
         () => process.exit(0),
@@ -86,6 +102,12 @@ function printSandboxBanner(port: number, host: string, sandbox: Sandbox, logger
       '',
     ].join('\n'),
   );
+}
+
+/** Where the sandbox reaches this gateway: loopback when it listens on every interface. */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 main().catch((error: unknown) => {

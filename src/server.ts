@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { attachWebSocketTransport } from './events/websocket-transport.js';
 import type { Gateway } from './gateway.js';
 import type { Logger } from './logger.js';
 import { requestTraces } from './request-trace.js';
+import { WEBHOOK_PATH } from './webhooks/route.js';
 
 export interface ServerOptions {
   gateway: Gateway;
@@ -15,6 +17,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** REQUEST_TIMEOUT_MS: how long a client may take to send its whole request, body included (default 120 s). */
   requestTimeoutMs?: number;
+  /** Whether graphql-ws hides internal error messages (NODE_ENV=production). */
+  production?: boolean;
 }
 
 export interface GatewayServer {
@@ -37,6 +41,7 @@ export async function startServer({
   shutdownTimeoutMs,
   headersTimeoutMs = 30_000,
   requestTimeoutMs = 120_000,
+  production = false,
 }: ServerOptions): Promise<GatewayServer> {
   const server = createServer(
     {
@@ -47,8 +52,19 @@ export async function startServer({
       // Node checks both timeouts only this often (30 s by default, which would double the bound).
       connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeoutMs / 4))),
     },
-    gateway.yoga,
+    // The webhook route is not GraphQL: it needs the raw body (for its signature) before any parsing.
+    (req, res) => {
+      if (isWebhookPath(req.url)) {
+        gateway.handleWebhook(req, res).catch((error: unknown) => {
+          logger.error({ err: error }, 'webhooks: unexpected failure');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+        return;
+      }
+      void gateway.yoga(req, res);
+    },
   );
+  const webSockets = attachWebSocketTransport(server, gateway, { production });
   // Above common load-balancer idle timeouts (60 s). Node 20 applies headersTimeout from a
   // request's first byte, not to an idle keep-alive connection, so it may be the shorter one.
   server.keepAliveTimeout = 65_000;
@@ -81,6 +97,9 @@ export async function startServer({
       shuttingDown = true;
       gateway.markNotReady();
       logger.info({ reason, inFlight, timeoutMs: shutdownTimeoutMs }, 'shutting down: not ready, finishing requests in flight');
+      // Subscriptions never end on their own: complete them (clients may resume elsewhere with `after`).
+      gateway.events.endSubscriptions();
+      const socketsClosed = webSockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
@@ -94,6 +113,7 @@ export async function startServer({
         server.closeAllConnections();
         await closed;
       }
+      await socketsClosed;
       await gateway.close({ force: !graceful });
       await gateway.yoga.dispose();
       logger.info({ graceful }, 'gateway stopped');
@@ -101,4 +121,9 @@ export async function startServer({
     }));
 
   return { server, port: (server.address() as AddressInfo).port, shutdown };
+}
+
+function isWebhookPath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?', 1)[0];
+  return path === WEBHOOK_PATH;
 }

@@ -49,6 +49,11 @@ export interface GraphCredentials {
   signal?: AbortSignal | undefined;
   /** The GraphQL request this call serves: its id goes upstream as `x-request-id`, attempts are counted. */
   trace?: RequestTrace | undefined;
+  /**
+   * Told of every accepted write (a call not marked `read`), with the path and the Graph answer: the events module
+   * remembers which request ids and groups this caller wrote to, so their webhooks reach it.
+   */
+  onWrite?: ((write: { path: string; answer: unknown }) => void) | undefined;
 }
 
 /** Per GraphQL request: the id on its log lines and the Graph HTTP requests it caused. */
@@ -122,7 +127,9 @@ export class GraphClient {
     const retries = call.retry === 'read' ? this.retryPolicy.retries : 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt<T>(call, credentials, deadline);
+        const answer = await this.attempt<T>(call, credentials, deadline);
+        if (call.retry !== 'read') credentials.onWrite?.({ path: call.path, answer });
+        return answer;
       } catch (error) {
         if (!(error instanceof UpstreamError) || !isRetryable(error)) throw error;
         if (credentials.signal?.aborted) throw callerAbortReason(credentials.signal) ?? error;

@@ -12,7 +12,7 @@ import { readCapped } from './body.js';
 import { faultSchema, randomFaultsSchema, type FaultInjector } from './faults.js';
 import { jsonReply, sendReply, type Reply } from './reply.js';
 import type { RequestLog } from './request-log.js';
-import type { GroupStore } from './store.js';
+import { SEED_PHONE_NUMBER_ID, type GroupStore } from './store.js';
 import type { TokenRegistry } from './tokens.js';
 import { joinByLink, leave, requestToJoin, setSuspended, UserActionRefused, withdrawRequest } from './user-actions.js';
 import type { WebhookSink } from './webhook-sink.js';
@@ -48,6 +48,13 @@ const seedSchema = z.object({
       z.array(z.object({ waId: z.string().regex(/^\d+$/).optional(), userId: z.string().optional(), acceptedTerms: z.boolean().optional() })),
     ])
     .optional(),
+});
+
+/** Any webhook item, as tests and demos need (what Meta would send; see README "Events and webhooks"). */
+const webhookSchema = z.object({
+  field: z.enum(['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update']),
+  phoneNumberId: z.string().regex(/^\d+$/).optional(),
+  item: z.record(z.string(), z.unknown()),
 });
 
 const phoneNumberSchema = z.object({
@@ -86,6 +93,13 @@ const ROUTES: Record<string, Route> = {
     const { token, groups, phoneNumbers } = parse(tokenSchema, body);
     d.tokens.addToken(token, { groups, ...(phoneNumbers && { phoneNumbers }) });
     return jsonReply(201, { token, groups, ...(phoneNumbers && { phoneNumbers }) });
+  },
+  'POST webhooks': (d, body) => {
+    const { field, phoneNumberId, item } = parse(webhookSchema, body);
+    // Default: the number that owns the item's group, else the seed number.
+    const owner = typeof item.group_id === 'string' ? d.store.get(item.group_id)?.phoneNumberId : undefined;
+    d.webhooks.notify(field, phoneNumberId ?? owner ?? SEED_PHONE_NUMBER_ID, item);
+    return jsonReply(202, { field });
   },
   'POST phone-numbers': (d, body) => {
     const { id, displayPhoneNumber, groupCreation } = parse(phoneNumberSchema, body);

@@ -82,4 +82,5 @@ export type { Participant } from './participants.js';
 export type { TokenRegistry, TokenGrant } from './tokens.js';
 export type { FaultInjector } from './faults.js';
 export type { RequestKind } from './routes.js';
+export { WebhookDelivery, metaJson, type WebhookDeliveryOptions } from './webhook-delivery.js';
 export { encodeGroupId, decodeGroupId } from './ids.js';

@@ -25,7 +25,9 @@ export function updateGroup(ctx: GraphContext, call: GraphCall): GraphAnswer {
   refuseIfSuspended(group);
   // ASSUMPTION: other parameters (e.g. join_approval_mode) are ignored, as Graph ignores unknown params.
   ctx.store.update(id, patch);
-  return writeAnswer(ctx.config.updateResponse);
+  const requestId = newRequestId();
+  ctx.webhooks.notify('group_settings_update', group.phoneNumberId, settingsUpdateItem(id, requestId, patch, 'description' in patch));
+  return writeAnswer(ctx.config.updateResponse, requestId);
 }
 
 export function deleteGroup(ctx: GraphContext, call: GraphCall): GraphAnswer {
@@ -34,12 +36,32 @@ export function deleteGroup(ctx: GraphContext, call: GraphCall): GraphAnswer {
   // DELETE has no body, so messaging_product is not required here.
   refuseIfSuspended(group);
   ctx.store.delete(id);
-  return writeAnswer(ctx.config.deleteResponse);
+  const requestId = newRequestId();
+  ctx.webhooks.notify('group_lifecycle_update', group.phoneNumberId, { timestamp: nowSeconds(), group_id: id, type: 'group_delete', request_id: requestId });
+  return writeAnswer(ctx.config.deleteResponse, requestId);
 }
 
-/** Meta's docs disagree: `{"success":true}` (OpenAPI spec) or a `request_id` (pywa); an option picks. */
-function writeAnswer(shape: 'success' | 'request_id'): GraphAnswer {
-  return ok(shape === 'success' ? { success: true } : { request_id: newRequestId() });
+/**
+ * Meta's docs disagree: `{"success":true}` (OpenAPI spec) or a `request_id` (pywa); an option picks.
+ * ASSUMPTION: the webhook carries a request_id even when the answer was `{"success":true}`.
+ */
+function writeAnswer(shape: 'success' | 'request_id', requestId: string): GraphAnswer {
+  return ok(shape === 'success' ? { success: true } : { request_id: requestId });
+}
+
+/** `group_settings_update` (Meta's "Webhooks for Groups API"): one entry per setting the call changed, each successful (refusals answer at once instead). */
+function settingsUpdateItem(groupId: string, requestId: string, patch: GroupPatch, descriptionChanged: boolean): Record<string, unknown> {
+  const item: Record<string, unknown> = { timestamp: nowSeconds(), group_id: groupId, type: 'group_settings_update', request_id: requestId };
+  if (patch.subject !== undefined) item.group_subject = { text: patch.subject, update_successful: true };
+  // ASSUMPTION: a cleared description is reported with empty text.
+  if (descriptionChanged) item.group_description = { text: patch.description ?? '', update_successful: true };
+  if (patch.picture) item.profile_picture = { mime_type: patch.picture.mimeType, sha256: patch.picture.sha256, update_successful: true };
+  return item;
+}
+
+/** Meta's samples quote the timestamp; the sandbox sends it as a string of Unix seconds, as they do. */
+function nowSeconds(): string {
+  return String(Math.floor(Date.now() / 1000));
 }
 
 /** An empty description clears it (ASSUMPTION). */

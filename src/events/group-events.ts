@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { GroupChange } from '../webhooks/envelope.js';
+import { EventHub } from './event-hub.js';
+import { GatewayError } from '../errors.js';
+import { EventStoreUnavailable, type EventStore } from './event-store.js';
+import { eventFromChange } from './from-webhook.js';
+import type { GroupEvent } from './group-event.js';
+import { MemoryEventStore } from './memory-event-store.js';
+import { ReadAccessCache } from './read-access.js';
+import { RedisEventStore } from './redis-event-store.js';
+import { MemoryWriteLedger, RedisWriteLedger, type WriteLedger } from './write-ledger.js';
+
+/** Events that may wait for one subscriber before it is disconnected as too slow. */
+export const SUBSCRIBER_BUFFER = 1000;
+
+export interface GroupEventsOptions {
+  /** REDIS_URL; unset: one process. */
+  redisUrl: string | undefined;
+  /** EVENT_RETENTION. */
+  retention: number;
+  logger: Logger;
+  subscriberBuffer?: number;
+}
+
+/** Who subscribes: their token's fingerprint, and how to read a group with their token. */
+export interface Subscriber {
+  fingerprint: string;
+  readGroup(groupId: string): Promise<unknown>;
+}
+
+export interface GroupEventFilter {
+  phoneNumberId?: string | null | undefined;
+  groupId?: string | null | undefined;
+  requestId?: string | null | undefined;
+  after?: string | null | undefined;
+}
+
+/** A token as a key that cannot be turned back into the token (for the ledger and the access cache). */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 32);
+}
+
+/**
+ * Group events for the whole gateway: webhooks come in through `receive`, subscriptions go out
+ * through `subscribe`, each subscriber seeing only the events of groups its token can read or of
+ * writes it made.
+ */
+export class GroupEvents {
+  readonly #store: EventStore;
+  readonly #hub: EventHub;
+  readonly #ledger: WriteLedger;
+  readonly #access = new ReadAccessCache();
+  readonly #bufferSize: number;
+
+  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER }: GroupEventsOptions) {
+    if (redisUrl) {
+      const store = new RedisEventStore(redisUrl, retention, logger);
+      this.#store = store;
+      this.#ledger = new RedisWriteLedger(store.redis, logger);
+    } else {
+      this.#store = new MemoryEventStore(retention);
+      this.#ledger = new MemoryWriteLedger();
+    }
+    this.#hub = new EventHub(this.#store, logger);
+    this.#bufferSize = subscriberBuffer;
+  }
+
+  /**
+   * Stores and publishes each group change in order; a change already taken (here or on another
+   * replica) is skipped. Throws EventStoreUnavailable when one cannot be stored: the webhook then
+   * answers 5xx and Meta sends it again (those already stored are recognised as repeats).
+   */
+  async receive(changes: readonly GroupChange[]): Promise<{ published: GroupEvent[]; duplicates: number }> {
+    const published: GroupEvent[] = [];
+    let duplicates = 0;
+    for (const change of changes) {
+      const event = eventFromChange(change);
+      if (!event) continue;
+      const outcome = await this.#store.append(event, dedupeKeyOf(change));
+      if (outcome === 'duplicate') duplicates++;
+      else published.push(outcome);
+    }
+    return { published, duplicates };
+  }
+
+  /** Called with every accepted write a caller made (see GraphCredentials.onWrite). */
+  recordWrite(fingerprint: string, { path, answer }: { path: string; answer: unknown }): void {
+    const requestId = (answer as { request_id?: unknown } | null)?.request_id;
+    const segments = path.split('/').filter(Boolean);
+    this.#ledger.record(fingerprint, {
+      requestId: typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : undefined,
+      // `/{group-id}` names a group; `/{phone-number-id}/groups` (a creation) does not.
+      groupId: segments.length === 1 ? decodeURIComponent(segments[0]!) : undefined,
+    });
+  }
+
+  /**
+   * The subscriber's events. When the subscription fails (too slow, the store unreachable during a
+   * replay), the last item is a SubscriptionFailure: the resolver turns it into that result's error,
+   * so both transports show it as a GraphQL error before completing.
+   */
+  subscribe(subscriber: Subscriber, filter: GroupEventFilter): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+    return endingWithFailure(this.#hub.subscribe({
+      after: filter.after ?? undefined,
+      bufferSize: this.#bufferSize,
+      matches: (event) =>
+        (!filter.phoneNumberId || event.phoneNumberId === filter.phoneNumberId) &&
+        (!filter.groupId || event.groupId === filter.groupId) &&
+        (!filter.requestId || event.requestId === filter.requestId),
+      allowed: (event) => this.#allowed(subscriber, event),
+    }));
+  }
+
+  /** Subscriptions open in this process (for metrics and tests). */
+  get subscriberCount(): number {
+    return this.#hub.size;
+  }
+
+  /** Undefined when ready; else which dependency is not (for `/ready`). */
+  unavailableDependency(): string | undefined {
+    return this.#store.unavailableDependency();
+  }
+
+  /** Completes every subscription (shutdown). */
+  endSubscriptions(): void {
+    this.#hub.endAll();
+  }
+
+  async close(): Promise<void> {
+    await this.#hub.close();
+    await this.#store.close();
+  }
+
+  async #allowed(subscriber: Subscriber, event: GroupEvent): Promise<boolean> {
+    // Read access first: it is cached in this process; the ledger (a Redis round trip) only when it says no.
+    const groupId = event.groupId;
+    if (groupId !== undefined && (await this.#access.canRead(subscriber.fingerprint, groupId, () => subscriber.readGroup(groupId)))) return true;
+    return this.#ledger.knows(subscriber.fingerprint, { requestId: event.requestId, groupId });
+  }
+}
+
+/** How a subscription that could not go on ends: its last item. */
+export class SubscriptionFailure {
+  constructor(readonly error: GatewayError) {}
+}
+
+async function* endingWithFailure(events: AsyncGenerator<GroupEvent>): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (error instanceof GatewayError) yield new SubscriptionFailure(error);
+    else if (error instanceof EventStoreUnavailable) {
+      yield new SubscriptionFailure(new GatewayError('UPSTREAM_ERROR', 'Past events cannot be read right now (the event store is unreachable); retry with the same `after`'));
+    } else throw error;
+  }
+}
+
+/** The same change is the same field, phone number and item, whichever replica it reaches. */
+function dedupeKeyOf({ field, phoneNumberId, item }: GroupChange): string {
+  return createHash('sha256').update(`${field}\n${phoneNumberId}\n${JSON.stringify(item)}`).digest('base64url');
+}

@@ -1,0 +1,36 @@
+import { GatewayError } from '../errors.js';
+
+/** How long a token's access to a group, once checked upstream, is trusted. */
+const ACCESS_TTL_MS = 60_000;
+/** Checks remembered per process; the oldest go first. */
+const CAPACITY = 50_000;
+
+/** Answers that mean "this token cannot read this group" (others, like an outage, are not remembered). */
+const DEFINITE_REFUSALS = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT']);
+
+/**
+ * Whether a token can read a group, asked upstream at most once per token and group per minute in
+ * this process, however many subscriptions that token has and however many events arrive.
+ */
+export class ReadAccessCache {
+  readonly #checks = new Map<string, { expires: number; allowed: Promise<boolean> }>();
+
+  canRead(fingerprint: string, groupId: string, readUpstream: () => Promise<unknown>): Promise<boolean> {
+    const key = `${fingerprint}:${groupId}`;
+    const now = Date.now();
+    const cached = this.#checks.get(key);
+    if (cached && cached.expires > now) return cached.allowed;
+    const allowed = readUpstream().then(
+      () => true,
+      (error: unknown) => {
+        // A transient failure is a "no" for this event only: the next event asks again.
+        if (!(error instanceof GatewayError && DEFINITE_REFUSALS.has(error.code))) this.#checks.delete(key);
+        return false;
+      },
+    );
+    this.#checks.delete(key);
+    this.#checks.set(key, { expires: now + ACCESS_TTL_MS, allowed });
+    while (this.#checks.size > CAPACITY) this.#checks.delete(this.#checks.keys().next().value!);
+    return allowed;
+  }
+}

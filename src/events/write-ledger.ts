@@ -1,0 +1,78 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+/** How long a write is remembered: its webhooks arrive within seconds, Meta's retries within days. */
+const REMEMBER_SECONDS = 24 * 3600;
+/** Writes one process remembers without Redis; the oldest are forgotten first. */
+const MEMORY_CAPACITY = 100_000;
+
+/** A write a caller made through the gateway: the answer's request id, and the group when the path names one. */
+export interface Write {
+  requestId?: string | undefined;
+  groupId?: string | undefined;
+}
+
+/**
+ * Which writes each caller made, by token fingerprint, so that the webhooks those writes cause
+ * (a creation's result, a failure with no group to check access on, a deleted group no longer
+ * readable) reach the caller who made them, and nobody else.
+ */
+export interface WriteLedger {
+  record(fingerprint: string, write: Write): void;
+  /** Whether this caller made a write with this request id or to this group. */
+  knows(fingerprint: string, write: Write): Promise<boolean>;
+}
+
+function keysOf(fingerprint: string, write: Write): string[] {
+  const keys: string[] = [];
+  if (write.requestId) keys.push(`${fingerprint}:request:${write.requestId}`);
+  if (write.groupId) keys.push(`${fingerprint}:group:${write.groupId}`);
+  return keys;
+}
+
+export class MemoryWriteLedger implements WriteLedger {
+  /** key → expiry (ms), in insertion order. */
+  readonly #writes = new Map<string, number>();
+
+  record(fingerprint: string, write: Write): void {
+    const expiry = Date.now() + REMEMBER_SECONDS * 1000;
+    for (const key of keysOf(fingerprint, write)) {
+      this.#writes.delete(key);
+      this.#writes.set(key, expiry);
+    }
+    while (this.#writes.size > MEMORY_CAPACITY) this.#writes.delete(this.#writes.keys().next().value!);
+  }
+
+  async knows(fingerprint: string, write: Write): Promise<boolean> {
+    const now = Date.now();
+    return keysOf(fingerprint, write).some((key) => (this.#writes.get(key) ?? 0) > now);
+  }
+}
+
+/** The same in Redis, so a webhook landing on another replica still finds the caller's writes. */
+export class RedisWriteLedger implements WriteLedger {
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: Logger,
+  ) {}
+
+  record(fingerprint: string, write: Write): void {
+    const keys = keysOf(fingerprint, write);
+    if (keys.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.set(`whatsapp:writes:${key}`, '1', 'EX', REMEMBER_SECONDS);
+    pipeline.exec().catch((error: unknown) => {
+      this.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: could not remember a write');
+    });
+  }
+
+  async knows(fingerprint: string, write: Write): Promise<boolean> {
+    const keys = keysOf(fingerprint, write).map((key) => `whatsapp:writes:${key}`);
+    if (keys.length === 0) return false;
+    try {
+      return (await this.redis.exists(...keys)) > 0;
+    } catch {
+      return false;
+    }
+  }
+}
