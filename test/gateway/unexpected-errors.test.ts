@@ -1,7 +1,7 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
+import { LogCapture } from '../helpers/log-capture.js';
 
 /**
  * A bug (any error that is not the gateway's own) reaches the client as "Unexpected error." with
@@ -9,14 +9,6 @@ import { startGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.j
  * gateway throws one on purpose (every upstream shape the tests could think of becomes a
  * GatewayError), so the bug is planted: the real Graph client's `call` throws a TypeError once.
  */
-class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 let gw: TestGateway;
 let logs: LogCapture;
 beforeAll(async () => {

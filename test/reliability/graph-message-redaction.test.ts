@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import type { Fault } from '../../src/sandbox/index.js';
 import { startGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
+import { LogCapture } from '../helpers/log-capture.js';
 
 /**
  * A Graph error message may echo what the caller sent. The sandbox's `graph-error` fault with
@@ -11,14 +11,6 @@ import { startGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.j
  * test adds the app secret and a proof for another time to the message. None of them may reach
  * the GraphQL response or any log line, even at the most verbose level.
  */
-class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 const APP_SECRET = 'app-secret-0123456789abcdef';
 const PROOF_SHAPED = /[0-9a-f]{64}/i;
 

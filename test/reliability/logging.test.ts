@@ -1,24 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphClient } from '../../src/graph/client.js';
 import { createLogger, REDACTED_PATHS } from '../../src/logger.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { LogCapture } from '../helpers/log-capture.js';
 
 /** Everything the gateway logs, one parsed JSON object per line. */
-class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-  get lines(): Record<string, unknown>[] {
-    return this.text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-}
-
 const APP_SECRET = 'app-secret-0123456789abcdef';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

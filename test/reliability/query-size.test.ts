@@ -1,23 +1,15 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentCache, estimatedDocumentBytes } from '../../src/document-cache.js';
 import { createLogger } from '../../src/logger.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postMultipart } from '../helpers/multipart.js';
+import { LogCapture } from '../helpers/log-capture.js';
 
 /**
  * The query text is bounded before it is parsed (MAX_QUERY_BYTES), whatever carries it; the parse
  * caches are bounded in bytes; `operationName` is an identifier, not a payload; and no request,
  * however large its parts, makes a long log line.
  */
-class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 let gw: TestGateway;
 let logs: LogCapture;
 beforeAll(async () => {
