@@ -104,12 +104,13 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
-  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger });
+  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger, metrics });
   const handleWebhook = createWebhookRoute({
     appSecret: webhookAppSecret ?? config.appSecret,
     verifyToken: config.webhookVerifyToken,
     events,
     logger,
+    metrics,
   });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({

@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { GROUP_EVENTS_TOPIC, type EventStore } from './event-store.js';
 import { compareEventIds, type GroupEvent } from './group-event.js';
 
@@ -30,6 +31,7 @@ export class EventHub {
   constructor(
     private readonly store: EventStore,
     private readonly logger: Logger,
+    private readonly metrics?: GatewayMetrics,
   ) {
     this.#listening = store.pubsub.subscribe(GROUP_EVENTS_TOPIC)[Symbol.asyncIterator]();
     void this.#listen();
@@ -38,10 +40,11 @@ export class EventHub {
 
   subscribe(options: SubscribeOptions): AsyncGenerator<GroupEvent> {
     // Leaves the fan-out as soon as it ends (even while its consumer is stalled and never resumes).
-    const queue = new SubscriberQueue(options.matches, options.bufferSize, () => this.#queues.delete(queue));
+    const queue = new SubscriberQueue(options.matches, options.bufferSize, () => this.#leave(queue));
     // Registered before the replay is read: whatever is published meanwhile is queued, not lost.
     this.#queues.add(queue);
-    return this.#deliver(queue, options);
+    this.metrics?.subscriberConnected();
+    return returningAtOnce(this.#deliver(queue, options), () => queue.end());
   }
 
   /** Subscriptions open in this process. */
@@ -82,8 +85,12 @@ export class EventHub {
       }
     } finally {
       queue.end();
-      this.#queues.delete(queue);
     }
+  }
+
+  /** Once per subscriber, however it ended (completed, client gone, too slow, shutdown). */
+  #leave(queue: SubscriberQueue): void {
+    if (this.#queues.delete(queue)) this.metrics?.subscriberDisconnected();
   }
 
   async #listen(): Promise<void> {
@@ -118,6 +125,20 @@ export class EventHub {
       this.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: catch-up after reconnect failed');
     }
   }
+}
+
+/**
+ * `return()` on an async generator waits until the generator next yields: one waiting for a quiet
+ * group's next event would stay subscribed (fed, counted) long after its client left. The returned
+ * generator runs `end` first, which wakes the wait so that the generator returns at once.
+ */
+export function returningAtOnce<T>(events: AsyncGenerator<T>, end: () => void): AsyncGenerator<T> {
+  const returnLater = events.return.bind(events);
+  events.return = (value) => {
+    end();
+    return returnLater(value);
+  };
+  return events;
 }
 
 /** A subscriber's bounded queue of live events. */

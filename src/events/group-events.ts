@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GroupChange } from '../webhooks/envelope.js';
-import { EventHub } from './event-hub.js';
+import { EventHub, returningAtOnce } from './event-hub.js';
 import { GatewayError } from '../errors.js';
 import { EventStoreUnavailable, type EventStore } from './event-store.js';
 import { eventFromChange } from './from-webhook.js';
@@ -21,6 +22,8 @@ export interface GroupEventsOptions {
   retention: number;
   logger: Logger;
   subscriberBuffer?: number;
+  /** Events published and dropped as duplicates, subscribers, access-cache lookups; undefined with METRICS=false. */
+  metrics?: GatewayMetrics | undefined;
 }
 
 /** Who subscribes: their token's fingerprint, and how to read a group with their token. */
@@ -50,10 +53,11 @@ export class GroupEvents {
   readonly #store: EventStore;
   readonly #hub: EventHub;
   readonly #ledger: WriteLedger;
-  readonly #access = new ReadAccessCache();
+  readonly #access: ReadAccessCache;
   readonly #bufferSize: number;
+  readonly #metrics: GatewayMetrics | undefined;
 
-  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER }: GroupEventsOptions) {
+  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER, metrics }: GroupEventsOptions) {
     if (redisUrl) {
       const store = new RedisEventStore(redisUrl, retention, logger);
       this.#store = store;
@@ -62,8 +66,10 @@ export class GroupEvents {
       this.#store = new MemoryEventStore(retention);
       this.#ledger = new MemoryWriteLedger();
     }
-    this.#hub = new EventHub(this.#store, logger);
+    this.#hub = new EventHub(this.#store, logger, metrics);
+    this.#access = new ReadAccessCache(metrics);
     this.#bufferSize = subscriberBuffer;
+    this.#metrics = metrics;
   }
 
   /**
@@ -78,8 +84,13 @@ export class GroupEvents {
       const event = eventFromChange(change);
       if (!event) continue;
       const outcome = await this.#store.append(event, dedupeKeyOf(change));
-      if (outcome === 'duplicate') duplicates++;
-      else published.push(outcome);
+      if (outcome === 'duplicate') {
+        duplicates++;
+        this.#metrics?.eventDuplicate(change.field);
+      } else {
+        published.push(outcome);
+        this.#metrics?.eventPublished(change.field);
+      }
     }
     return { published, duplicates };
   }
@@ -101,7 +112,7 @@ export class GroupEvents {
    * so both transports show it as a GraphQL error before completing.
    */
   subscribe(subscriber: Subscriber, filter: GroupEventFilter): AsyncGenerator<GroupEvent | SubscriptionFailure> {
-    return endingWithFailure(this.#hub.subscribe({
+    const delivery = this.#hub.subscribe({
       after: filter.after ?? undefined,
       bufferSize: this.#bufferSize,
       matches: (event) =>
@@ -109,7 +120,9 @@ export class GroupEvents {
         (!filter.groupId || event.groupId === filter.groupId) &&
         (!filter.requestId || event.requestId === filter.requestId),
       allowed: (event) => this.#allowed(subscriber, event),
-    }));
+    });
+    // The client left: end the delivery now, not when the next event would have reached it.
+    return returningAtOnce(endingWithFailure(delivery), () => void delivery.return(undefined).catch(() => undefined));
   }
 
   /** Subscriptions open in this process (for metrics and tests). */

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 
 /** How long a token's access to a group, once checked upstream, is trusted. */
 const ACCESS_TTL_MS = 60_000;
@@ -15,11 +16,15 @@ const DEFINITE_REFUSALS = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 
 export class ReadAccessCache {
   readonly #checks = new Map<string, { expires: number; allowed: Promise<boolean> }>();
 
+  constructor(private readonly metrics?: GatewayMetrics) {}
+
   canRead(fingerprint: string, groupId: string, readUpstream: () => Promise<unknown>): Promise<boolean> {
     const key = `${fingerprint}:${groupId}`;
     const now = Date.now();
     const cached = this.#checks.get(key);
-    if (cached && cached.expires > now) return cached.allowed;
+    const hit = cached !== undefined && cached.expires > now;
+    this.metrics?.cacheLookup('event_access', hit);
+    if (hit) return cached.allowed;
     const allowed = readUpstream().then(
       () => true,
       (error: unknown) => {

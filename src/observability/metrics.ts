@@ -13,6 +13,12 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Outcome of one Graph request that got an HTTP answer or failed on the way. */
 export type GraphOutcome = '2xx' | UpstreamError['code'];
 
+/** How one request to the webhook route ended: a fixed set, nothing taken from the request. */
+export const WEBHOOK_OUTCOMES = [
+  'accepted', 'bad_signature', 'too_large', 'not_json', 'no_secret', 'store_failed', 'aborted', 'method_not_allowed', 'verification_ok', 'verification_refused',
+] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
 export interface GatewayMetricsOptions {
   /** Operation names always kept as labels (the trusted documents' names). */
   knownOperationNames?: ReadonlySet<string>;
@@ -85,6 +91,12 @@ export class GatewayMetrics {
     labelNames: ['field'] as const,
     registers: [this.registry],
   });
+  private readonly duplicateEvents = new Counter({
+    name: 'events_duplicates_total',
+    help: 'Webhook group changes dropped as already published (Meta redelivered them, or another replica took them first), by webhook field.',
+    labelNames: ['field'] as const,
+    registers: [this.registry],
+  });
   private readonly subscribers = new Gauge({
     name: 'subscribers_connected',
     help: 'GraphQL subscriptions open now.',
@@ -102,6 +114,7 @@ export class GatewayMetrics {
     if (processMetrics) collectDefaultMetrics({ register: this.registry });
     // Every kind appears from the start (at 0), so a rate() over it never starts from nothing.
     for (const kind of GRAPH_REQUEST_KINDS) this.graphRetries.inc({ kind }, 0);
+    for (const outcome of WEBHOOK_OUTCOMES) this.webhooks.inc({ outcome }, 0);
   }
 
   /** One GraphQL request answered. `operation` is the raw name: it is bounded here. */
@@ -151,13 +164,18 @@ export class GatewayMetrics {
   };
 
   /** For the webhook receiver: `accepted`, or a short fixed reason such as `bad_signature`. */
-  webhookReceived(outcome: string): void {
+  webhookReceived(outcome: WebhookOutcome): void {
     this.webhooks.inc({ outcome });
   }
 
   /** For the event publisher: one event published, by its webhook field. */
   eventPublished(field: string): void {
     this.events.inc({ field });
+  }
+
+  /** For the event publisher: one change not published again (already stored), by its webhook field. */
+  eventDuplicate(field: string): void {
+    this.duplicateEvents.inc({ field });
   }
 
   subscriberConnected(): void {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventStoreUnavailable } from '../events/event-store.js';
 import type { GroupEvents } from '../events/group-events.js';
 import type { Logger } from '../logger.js';
+import type { GatewayMetrics, WebhookOutcome } from '../observability/metrics.js';
 import { groupChangesOf } from './envelope.js';
 import { hasValidSignature } from './signature.js';
 
@@ -17,6 +18,8 @@ export interface WebhookRouteOptions {
   verifyToken: string | undefined;
   events: GroupEvents;
   logger: Logger;
+  /** Counts each request by outcome; undefined with METRICS=false. */
+  metrics?: GatewayMetrics | undefined;
 }
 
 /**
@@ -24,52 +27,56 @@ export interface WebhookRouteOptions {
  * deliveries. The signature is checked over the raw bytes before anything is parsed; 200 only once
  * every group change is stored and published, so that Meta retries whatever was not.
  */
-export function createWebhookRoute({ appSecret, verifyToken, events, logger }: WebhookRouteOptions) {
+export function createWebhookRoute({ appSecret, verifyToken, events, logger, metrics }: WebhookRouteOptions) {
   if (!appSecret) logger.warn('webhooks: WHATSAPP_APP_SECRET is not set, so POST /webhooks/whatsapp refuses every delivery (503): signatures cannot be checked');
   if (!verifyToken) logger.warn('webhooks: WHATSAPP_WEBHOOK_VERIFY_TOKEN is not set, so GET /webhooks/whatsapp refuses Meta\'s verification (403)');
 
   return async function handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    metrics?.webhookReceived(await handle(req, res));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<WebhookOutcome> {
     if (req.method === 'GET') return verify(req, res, verifyToken);
-    if (req.method !== 'POST') return reply(res, 405, 'Use GET (verification) or POST (events)', { allow: 'GET, POST' });
-    if (!appSecret) return reply(res, 503, 'Webhooks are not configured: WHATSAPP_APP_SECRET is not set');
+    if (req.method !== 'POST') return reply(res, 'method_not_allowed', 405, 'Use GET (verification) or POST (events)', { allow: 'GET, POST' });
+    if (!appSecret) return reply(res, 'no_secret', 503, 'Webhooks are not configured: WHATSAPP_APP_SECRET is not set');
 
     const declared = Number(req.headers['content-length']);
-    if (declared > MAX_WEBHOOK_BYTES) return reply(res, 413, 'Payload too large', { connection: 'close' });
+    if (declared > MAX_WEBHOOK_BYTES) return reply(res, 'too_large', 413, 'Payload too large', { connection: 'close' });
     const body = await readBody(req, MAX_WEBHOOK_BYTES);
-    if (body === 'too large') return reply(res, 413, 'Payload too large', { connection: 'close' });
-    if (body === 'aborted') return;
+    if (body === 'too large') return reply(res, 'too_large', 413, 'Payload too large', { connection: 'close' });
+    if (body === 'aborted') return 'aborted';
 
     const signature = req.headers['x-hub-signature-256'];
     if (!hasValidSignature(body, typeof signature === 'string' ? signature : undefined, appSecret)) {
       logger.warn({ bytes: body.length, signed: signature !== undefined }, 'webhooks: refused a delivery with a missing or wrong signature');
-      return reply(res, 401, 'Invalid X-Hub-Signature-256');
+      return reply(res, 'bad_signature', 401, 'Invalid X-Hub-Signature-256');
     }
     let payload: unknown;
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
-      return reply(res, 400, 'The body is not JSON');
+      return reply(res, 'not_json', 400, 'The body is not JSON');
     }
     try {
       const { published, duplicates } = await events.receive(groupChangesOf(payload));
       logger.debug({ published: published.length, duplicates }, 'webhooks: delivery received');
-      return reply(res, 200, 'EVENT_RECEIVED');
+      return reply(res, 'accepted', 200, 'EVENT_RECEIVED');
     } catch (error) {
       const unavailable = error instanceof EventStoreUnavailable;
       logger.error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'webhooks: could not store a delivery; Meta will retry it');
-      return reply(res, unavailable ? 503 : 500, 'Could not store the event; retry later');
+      return reply(res, 'store_failed', unavailable ? 503 : 500, 'Could not store the event; retry later');
     }
-  };
+  }
 }
 
 /** `hub.mode=subscribe` with our verify token → the challenge, as plain text. Anything else → 403. */
-function verify(req: IncomingMessage, res: ServerResponse, verifyToken: string | undefined): void {
+function verify(req: IncomingMessage, res: ServerResponse, verifyToken: string | undefined): WebhookOutcome {
   const params = new URL(req.url ?? '/', 'http://gateway.invalid').searchParams;
   const token = params.get('hub.verify_token');
   const challenge = params.get('hub.challenge');
   const valid = verifyToken !== undefined && params.get('hub.mode') === 'subscribe' && token !== null && challenge !== null && sameText(token, verifyToken);
-  if (!valid) return reply(res, 403, 'Verification refused');
-  reply(res, 200, challenge);
+  if (!valid) return reply(res, 'verification_refused', 403, 'Verification refused');
+  return reply(res, 'verification_ok', 200, challenge);
 }
 
 function sameText(a: string, b: string): boolean {
@@ -99,8 +106,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too la
   });
 }
 
-function reply(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
+/** Answers, and returns `outcome` (what the request is counted as). */
+function reply(res: ServerResponse, outcome: WebhookOutcome, status: number, text: string, headers: Record<string, string> = {}): WebhookOutcome {
+  if (res.headersSent) return outcome;
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(text);
+  return outcome;
 }
