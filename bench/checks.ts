@@ -9,7 +9,7 @@ import { checkOnce } from './measure.js';
 import { cpuSeconds } from './proc-stats.js';
 import { entities, graphql, type Fixture, type HttpCall } from './scenarios.js';
 
-/** What one call sent upstream: `kind ids×N fields=a,b` per request, in order. */
+/** What one call sent upstream: `kind ids×N fields=a,b` per request, in order (a batch adds its operations' kinds). */
 export async function upstreamOf(sandbox: SandboxAdmin, baseUrl: string, call: HttpCall): Promise<string[]> {
   await sandbox.clearRequests();
   const problem = await checkOnce({ call, baseUrl });
@@ -20,7 +20,15 @@ export async function upstreamOf(sandbox: SandboxAdmin, baseUrl: string, call: H
 }
 
 function describe(entry: LoggedRequest): string {
-  return `${entry.method} ${entry.kind} ids×${entry.ids.length} fields=${entry.fields?.join(',') ?? '-'}`;
+  const ops = entry.batchOps?.length ? ` [${countKinds(entry.batchOps)}]` : '';
+  return `${entry.method} ${entry.kind}${ops} ids×${entry.ids.length} fields=${entry.fields?.join(',') ?? '-'}`;
+}
+
+/** `GET read×20`: a batch's operations, counted by method and route. */
+function countKinds(ops: readonly { method: string; kind: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const op of ops) counts.set(`${op.method} ${op.kind}`, (counts.get(`${op.method} ${op.kind}`) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind}×${n}`).join(', ');
 }
 
 export interface PushdownCheck {

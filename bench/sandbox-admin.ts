@@ -9,6 +9,8 @@ export interface LoggedRequest {
   kind: string;
   ids: string[];
   fields: string[] | null;
+  /** A batch's operations, each with the route it would take as a request of its own. */
+  batchOps?: { method: string; kind: string }[];
   status: number;
   bodyBytes: number;
   responseBytes: number;
@@ -30,8 +32,20 @@ export class SandboxAdmin {
     await this.send('POST', '/__sandbox/tokens', { token, groups: '*' });
   }
 
+  /** Adds a business phone number whose groups the tokens with `groups: '*'` may list. */
+  async addPhoneNumber(id: string): Promise<void> {
+    await this.send('POST', '/__sandbox/phone-numbers', { id });
+  }
+
   /** Seeds one group; returns its id. */
-  async seedGroup(input: { subject: string; description: string; participants: number }): Promise<string> {
+  async seedGroup(input: {
+    subject: string;
+    description: string;
+    participants: number;
+    phoneNumberId?: string;
+    joinApprovalMode?: 'approval_required' | 'auto_approve';
+    joinRequests?: number;
+  }): Promise<string> {
     const group = (await this.send('POST', '/__sandbox/groups', input)) as { id?: unknown; group?: { id?: unknown } };
     const id = group.id ?? group.group?.id;
     if (typeof id !== 'string') throw new Error(`POST /__sandbox/groups answered without an id: ${JSON.stringify(group).slice(0, 200)}`);

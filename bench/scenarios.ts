@@ -20,6 +20,11 @@ export function speaksGraphql(target: Target): boolean {
 }
 
 const PLAIN_SERVES_A_B = { skipped: 'the plain yoga reference serves (a) and (b) only' } as const;
+/**
+ * (f) and (h) need two upstream calls, the second built from the first one's answer; the bare
+ * proxy forwards one call per request, so neither it nor a direct call can do the same work.
+ */
+const NO_REST_EQUIVALENT = { skipped: 'n/a: 2 dependent upstream calls (a list page, then a batch of its groups); D and P make one' } as const;
 
 export type HttpCall = Pick<LoadRequest, 'method' | 'headers' | 'body' | 'expect'> & { path: string };
 export type Built = HttpCall | { skipped: string };
@@ -28,8 +33,10 @@ export interface Fixture {
   token: string;
   /** The Graph API version the gateway is configured with (its upstream path prefix). */
   version: string;
-  /** Seeded groups (at least 22), each with 8 participants and a description. */
+  /** Seeded groups (at least 70), each with 8 participants and a description, in seeding order. */
   groupIds: string[];
+  /** The business phone number that owns them; it lists them newest first. */
+  phoneNumberId: string;
   /** A 1 MiB square JPEG. */
   picture: Buffer;
   mutations: MutationSupport;
@@ -42,12 +49,11 @@ export interface MutationSupport {
 }
 
 /**
- * Scenario keys. To add a row (e.g. a `groups` page with participants, `inviteLink` of 20 groups,
- * webhook-to-subscriber latency): add its key here and a Scenario to SCENARIOS; `build` returns
+ * Scenario keys. To add a row: add its key here and a Scenario to SCENARIOS; `build` returns
  * `{ skipped }` for targets that cannot serve it (plain yoga serves only what bench/plain-yoga.ts
- * implements). Settings, the run loop and the report pick it up from SCENARIOS.
+ * implements). Settings, the run loop, the upstream checks and the report pick it up from SCENARIOS.
  */
-export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e';
+export type ScenarioKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h';
 
 export interface Scenario {
   key: ScenarioKey;
@@ -60,6 +66,11 @@ export interface Scenario {
    * from a warm process rather than from start-up.
    */
   memory?: true;
+  /**
+   * Upstream requests the gateway must make per operation. The checks before any load confirm it
+   * (needed where no REST baseline exists to compare with) and the report judges each load row.
+   */
+  upstreamRequests?: number;
   build(target: Target, fixture: Fixture): Built;
 }
 
@@ -69,6 +80,10 @@ export const GROUP_SELECTION = 'id subject participants { waId }';
 const GROUP_FIELDS = ['id', 'participants', 'subject'];
 
 const ALIASES = 20;
+/** (f): a page of 50 groups with their participants. */
+export const PAGE_GROUPS = 50;
+/** (h): a page of 20 groups with their pending join requests (fixture.ts seeds them on the newest 20). */
+export const JOIN_REQUEST_PAGE = 20;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -84,7 +99,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: `${ALIASES} aliased group(id) lookups`,
     build: (target, f) => {
       const ids = f.groupIds.slice(0, ALIASES);
-      if (!speaksGraphql(target)) return restBatch(f, ids, GROUP_FIELDS);
+      if (!speaksGraphql(target)) return restBatchRead(f, ids, GROUP_FIELDS);
       const lookups = ids.map((id, i) => `g${i}: group(id: ${JSON.stringify(id)}) { ${GROUP_SELECTION} }`);
       return graphql(f, `query B { ${lookups.join(' ')} }`, {});
     },
@@ -94,7 +109,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: `_entities with ${ALIASES} representations`,
     build: (target, f) => {
       const ids = f.groupIds.slice(0, ALIASES);
-      if (!speaksGraphql(target)) return restBatch(f, ids, GROUP_FIELDS);
+      if (!speaksGraphql(target)) return restBatchRead(f, ids, GROUP_FIELDS);
       if (target === 'plain') return PLAIN_SERVES_A_B;
       return entities(f, ids);
     },
@@ -139,6 +154,45 @@ export const SCENARIOS: readonly Scenario[] = [
       };
     },
   },
+  {
+    key: 'f',
+    title: `groups(first: ${PAGE_GROUPS}) { nodes { ${GROUP_SELECTION} } }`,
+    upstreamRequests: 2,
+    build: (target, f) => {
+      if (!speaksGraphql(target)) return NO_REST_EQUIVALENT;
+      if (target === 'plain') return PLAIN_SERVES_A_B;
+      return graphql(f, `query F($phone: ID!) { groups(phoneNumberId: $phone, first: ${PAGE_GROUPS}) { nodes { ${GROUP_SELECTION} } } }`, {
+        phone: f.phoneNumberId,
+      });
+    },
+  },
+  {
+    key: 'g',
+    title: `${ALIASES} aliased group(id) { inviteLink }`,
+    upstreamRequests: 1,
+    build: (target, f) => {
+      const ids = f.groupIds.slice(0, ALIASES);
+      if (!speaksGraphql(target)) return restBatch(f, ids.map((id) => `${encodeURIComponent(id)}/invite_link`));
+      if (target === 'plain') return PLAIN_SERVES_A_B;
+      // Only the edge is selected: the gateway reads `invite_link`, not the node.
+      const lookups = ids.map((id, i) => `g${i}: group(id: ${JSON.stringify(id)}) { inviteLink }`);
+      return graphql(f, `query G { ${lookups.join(' ')} }`, {});
+    },
+  },
+  {
+    key: 'h',
+    title: `groups(first: ${JOIN_REQUEST_PAGE}) { nodes { joinRequests { nodes { id } } } }`,
+    upstreamRequests: 2,
+    build: (target, f) => {
+      if (!speaksGraphql(target)) return NO_REST_EQUIVALENT;
+      if (target === 'plain') return PLAIN_SERVES_A_B;
+      return graphql(
+        f,
+        `query H($phone: ID!) { groups(phoneNumberId: $phone, first: ${JOIN_REQUEST_PAGE}) { nodes { joinRequests { nodes { id } } } } }`,
+        { phone: f.phoneNumberId },
+      );
+    },
+  },
 ];
 
 export function graphql(f: Fixture, query: string, variables: Record<string, unknown>): HttpCall {
@@ -166,10 +220,15 @@ function restRead(f: Fixture, id: string, fields: readonly string[]): HttpCall {
   return { method: 'GET', path: `/${f.version}/${encodeURIComponent(id)}?${query}`, headers: auth(f), expect: 'rest' };
 }
 
-/** `POST /{v}/` with `batch=[…]`: the one request the gateway sends for many groups. */
-function restBatch(f: Fixture, ids: readonly string[], fields: readonly string[]): HttpCall {
+/** `POST /{v}/` with `batch=[…]` of group reads: the one request the gateway sends for many groups. */
+function restBatchRead(f: Fixture, ids: readonly string[], fields: readonly string[]): HttpCall {
   const query = new URLSearchParams({ fields: fields.join(',') });
-  const batch = ids.map((id) => ({ method: 'GET', relative_url: `${f.version}/${encodeURIComponent(id)}?${query}` }));
+  return restBatch(f, ids.map((id) => `${encodeURIComponent(id)}?${query}`));
+}
+
+/** `POST /{v}/` with `batch=[…]`: one GET per path (relative to the version). */
+function restBatch(f: Fixture, paths: readonly string[]): HttpCall {
+  const batch = paths.map((path) => ({ method: 'GET', relative_url: `${f.version}/${path}` }));
   return {
     method: 'POST',
     path: `/${f.version}/`,

@@ -4,7 +4,7 @@
  */
 import type { Measurement } from './measure.js';
 import type { BenchResults } from './report.js';
-import type { ScenarioKey, Target } from './scenarios.js';
+import { SCENARIOS, type ScenarioKey, type Target } from './scenarios.js';
 
 export interface TargetVerdict {
   target: string;
@@ -96,6 +96,18 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
     (v) => v === Math.ceil((e?.representations ?? 120) / 50),
     (v) => `${v} requests`,
   );
+  // The lifecycle rows: the upstream request count each operation must cost, under load.
+  for (const scenario of SCENARIOS.filter((s) => s.upstreamRequests !== undefined)) {
+    const expected = scenario.upstreamRequests!;
+    for (const latency of results.settings.latencies) {
+      judge(
+        `(${scenario.key}) ${latency} ms: exactly ${expected} upstream request${expected === 1 ? '' : 's'} per operation`,
+        find(scenario.key, 'gateway', latency)?.upstreamRequestsPerOp,
+        (v) => Math.abs(v - expected) < 0.005,
+        (v) => `${v.toFixed(3)} req/op`,
+      );
+    }
+  }
   judge('field pushdown: (a) with only `subject` ≤ 20% of the upstream bytes of every field', results.checks.pushdown?.ratio, (v) => v <= 0.2, (v) => `${(v * 100).toFixed(1)}%`);
   const upload = find('e', 'gateway', 0);
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
