@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Pool, FormData, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope, redactSecrets } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, nextRetryDelay, type RetryPolicy } from './retry.js';
+import { fingerprintOf } from './token-fingerprint.js';
 
 export interface GraphClientOptions {
   /** Origin (and optional path prefix) of the Graph API, e.g. https://graph.facebook.com */
@@ -91,10 +92,6 @@ export class GraphClient {
   private readonly limit: ConcurrencyLimit;
   private readonly retryPolicy: RetryPolicy;
   private readonly maxResponseBytes: number;
-  /** Fingerprints by credentials object: one HMAC per GraphQL request, not per attempt. */
-  private readonly fingerprints = new WeakMap<GraphCredentials, string>();
-  /** Per-process key of the token fingerprints: the limit's bookkeeping never holds a token. */
-  private readonly fingerprintKey = randomBytes(32);
 
   constructor(private readonly options: GraphClientOptions) {
     this.limit = new ConcurrencyLimit({
@@ -151,7 +148,7 @@ export class GraphClient {
     const proof = this.appSecretProof(credentials.token);
     let observed: ((error?: GatewayError) => void) | undefined;
     try {
-      release = await this.limit.acquire(this.fingerprintOf(credentials), signal);
+      release = await this.limit.acquire(fingerprintOf(credentials), signal);
       observed = this.options.observer?.attempt(call);
       const { headers, body } = encodeBody(call.body);
       const trace = credentials.trace;
@@ -181,16 +178,6 @@ export class GraphClient {
       timer.dispose();
       release?.();
     }
-  }
-
-  /** A keyed hash of the token: who the concurrency limit is fair between. */
-  private fingerprintOf(credentials: GraphCredentials): string {
-    let fingerprint = this.fingerprints.get(credentials);
-    if (fingerprint === undefined) {
-      fingerprint = createHmac('sha256', this.fingerprintKey).update(credentials.token).digest('base64url').slice(0, 22);
-      this.fingerprints.set(credentials, fingerprint);
-    }
-    return fingerprint;
   }
 
   /** Calls in flight and waiting (for tests and diagnostics). */

@@ -2,6 +2,7 @@ import type { BatchMode } from '../config.js';
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope } from './errors.js';
 import { MechanismMemory, type RefusableMechanism } from './mechanism-memory.js';
+import { fingerprintOf } from './token-fingerprint.js';
 
 /**
  * At most 50 operations per batch request (Meta, "Batch Requests":
@@ -62,11 +63,12 @@ export class GraphReader {
     private readonly options: GraphReaderOptions,
   ) {}
 
-  /** The mechanism this token's reads of several ids use now. */
-  modeFor(token: string): BatchMode {
+  /** The mechanism this caller's reads of several ids use now. */
+  modeFor(credentials: GraphCredentials): BatchMode {
+    const fingerprint = fingerprintOf(credentials);
     let mode = this.options.mode;
-    if (mode === 'batch' && this.memory.refused(token, 'batch')) mode = 'ids';
-    if (mode === 'ids' && this.memory.refused(token, 'ids')) mode = 'single';
+    if (mode === 'batch' && this.memory.refused(fingerprint, 'batch')) mode = 'ids';
+    if (mode === 'ids' && this.memory.refused(fingerprint, 'ids')) mode = 'single';
     return mode;
   }
 
@@ -79,7 +81,7 @@ export class GraphReader {
     await Promise.all(
       chunks.map(async (indices) => {
         const chunk = indices.map((i) => reads[i]!);
-        const answers = chunk.length === 1 ? [await this.readOne(chunk[0]!, credentials)] : await this.readWith(this.modeFor(credentials.token), chunk, credentials);
+        const answers = chunk.length === 1 ? [await this.readOne(chunk[0]!, credentials)] : await this.readWith(this.modeFor(credentials), chunk, credentials);
         indices.forEach((index, k) => (results[index] = answers[k]!));
       }),
     );
@@ -95,8 +97,8 @@ export class GraphReader {
       if (!(error instanceof UpstreamError)) throw error;
       // Token errors, throttling and outages are every read's error, not a reason to switch.
       if (!refusesMechanism(error, 'batch')) return reads.map(() => error);
-      this.memory.remember(credentials.token, 'batch');
-      return this.readWith(this.modeFor(credentials.token), reads, credentials);
+      this.memory.remember(fingerprintOf(credentials), 'batch');
+      return this.readWith(this.modeFor(credentials), reads, credentials);
     }
   }
 
@@ -156,7 +158,7 @@ export class GraphReader {
       // #803: some id is unknown. The mechanism works; ask per id to learn which.
       if (error.graph?.code === 803) return this.readEach(reads, credentials);
       if (!refusesMechanism(error, 'ids')) return reads.map(() => error);
-      this.memory.remember(credentials.token, 'ids');
+      this.memory.remember(fingerprintOf(credentials), 'ids');
       return this.readEach(reads, credentials);
     }
   }

@@ -1,5 +1,3 @@
-import { createHmac, randomBytes } from 'node:crypto';
-
 /** A read mechanism that can be refused: Graph batch requests, or multi-id reads (`?ids=`). */
 export type RefusableMechanism = 'batch' | 'ids';
 
@@ -11,22 +9,19 @@ const MAX_TOKENS = 10_000;
 /**
  * Which read mechanisms the Graph API refused, per token. Meta may allow batch requests for one
  * app and not another, and a refusal one caller provokes must never change how another caller's
- * reads go upstream, so the memory is keyed by a token fingerprint: an HMAC of the token under a
- * key made at start-up, so neither the token nor a guessable hash of it is kept.
+ * reads go upstream, so the memory is keyed by the caller's token fingerprint (token-fingerprint.ts).
  */
 export class MechanismMemory {
-  private readonly key = randomBytes(32);
   private readonly refusedUntil = new Map<string, Map<RefusableMechanism, number>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  refused(token: string, mechanism: RefusableMechanism): boolean {
-    const until = this.refusedUntil.get(this.fingerprint(token))?.get(mechanism);
+  refused(fingerprint: string, mechanism: RefusableMechanism): boolean {
+    const until = this.refusedUntil.get(fingerprint)?.get(mechanism);
     return until !== undefined && until > this.now();
   }
 
-  remember(token: string, mechanism: RefusableMechanism): void {
-    const fingerprint = this.fingerprint(token);
+  remember(fingerprint: string, mechanism: RefusableMechanism): void {
     const entry = this.refusedUntil.get(fingerprint) ?? new Map<RefusableMechanism, number>();
     entry.set(mechanism, this.now() + REMEMBER_MS);
     // Re-inserted at the end: the Map's order is the order of the latest refusals.
@@ -36,9 +31,5 @@ export class MechanismMemory {
       if (this.refusedUntil.size <= MAX_TOKENS) break;
       this.refusedUntil.delete(oldest);
     }
-  }
-
-  private fingerprint(token: string): string {
-    return createHmac('sha256', this.key).update(token).digest('base64url');
   }
 }
