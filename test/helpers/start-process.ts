@@ -51,3 +51,23 @@ export function startGatewayProcess(env: Record<string, string>): GatewayProcess
     },
   };
 }
+
+/**
+ * A gateway process in front of `graphApiUrl` (a sandbox the test runs), listening on a free loopback
+ * port; resolves with the process and its /graphql URL once it listens. A process that does not
+ * start in `startupMs` is stopped before the error is thrown.
+ */
+export async function startGatewayFor(
+  graphApiUrl: string,
+  env: Record<string, string> = {},
+  startupMs?: number,
+): Promise<{ gateway: GatewayProcess; url: string }> {
+  const gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: graphApiUrl, LOG_LEVEL: 'info', ...env });
+  try {
+    const [, port] = await gateway.waitFor(/"port":(\d+)/, startupMs);
+    return { gateway, url: `http://127.0.0.1:${port}/graphql` };
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+}

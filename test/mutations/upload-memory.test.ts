@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { postMultipart, type MultipartRequest } from '../helpers/multipart.js';
 import { peakGrowthOf } from '../helpers/process-memory.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayFor, type GatewayProcess } from '../helpers/start-process.js';
 import { makeJpeg } from '../sandbox/jpeg.js';
 
 const TOKEN = 'mutations-memory-token';
@@ -30,9 +30,7 @@ beforeAll(async () => {
   sandbox.tokens.addToken(TOKEN, { groups: '*' });
   // graphql-upload-ts spools uploads to os.tmpdir(): a private one shows what is left behind.
   spool = mkdtempSync(join(tmpdir(), 'gateway-upload-spool-'));
-  gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: sandbox.url, LOG_LEVEL: 'info', TMPDIR: spool });
-  const [, port] = await gateway.waitFor(/"port":(\d+)/);
-  url = `http://127.0.0.1:${port}/graphql`;
+  ({ gateway, url } = await startGatewayFor(sandbox.url, { TMPDIR: spool }));
   // Warm up, so the measurements see the upload, not module loading, first-request costs, or V8
   // growing its young generation the first time data flows fast (that alone can add ~30 MiB).
   for (let i = 0; i < 3; i++) expect((await upload({ bytes: makeJpeg(256, 256) })).status).toBe(200);

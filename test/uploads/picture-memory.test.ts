@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { postMultipart } from '../helpers/multipart.js';
 import { peakGrowthOf } from '../helpers/process-memory.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayFor, type GatewayProcess } from '../helpers/start-process.js';
 import { makeJpeg } from '../sandbox/jpeg.js';
 
 const TOKEN = 'picture-memory-token';
@@ -16,10 +16,8 @@ let url: string;
 beforeAll(async () => {
   sandbox = await startSandbox();
   sandbox.tokens.addToken(TOKEN, { groups: '*' });
-  gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: sandbox.url, LOG_LEVEL: 'info' });
   // Generous: starting node + tsx takes tens of seconds on a loaded 2-core machine.
-  const [, port] = await gateway.waitFor(/"port":(\d+)/, 60_000);
-  url = `http://127.0.0.1:${port}/graphql`;
+  ({ gateway, url } = await startGatewayFor(sandbox.url, {}, 60_000));
 }, 90_000);
 afterAll(async () => {
   await gateway?.stop();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { postMultipart, postWithLateFilePart, type MultipartRequest } from '../helpers/multipart.js';
 import { openSpoolDescriptors, spoolFiles, untilEmpty } from '../helpers/spool.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayFor, type GatewayProcess } from '../helpers/start-process.js';
 import { makeJpeg } from '../sandbox/jpeg.js';
 
 const TOKEN = 'spool-cleanup-token';
@@ -23,10 +23,8 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   sandbox.tokens.addToken(TOKEN, { groups: '*' });
   spool = mkdtempSync(join(tmpdir(), 'gateway-late-part-spool-'));
-  gateway = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1', GRAPH_API_URL: sandbox.url, LOG_LEVEL: 'info', TMPDIR: spool });
   // Generous: starting node + tsx takes tens of seconds on a loaded 2-core machine.
-  const [, port] = await gateway.waitFor(/"port":(\d+)/, 60_000);
-  url = `http://127.0.0.1:${port}/graphql`;
+  ({ gateway, url } = await startGatewayFor(sandbox.url, { TMPDIR: spool }, 60_000));
 }, 90_000);
 afterAll(async () => {
   await gateway?.stop();
