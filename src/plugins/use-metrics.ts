@@ -2,6 +2,7 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { resultErrorCodes } from './result-error-codes.js';
 
 export interface MetricsPluginOptions {
   metrics: GatewayMetrics;
@@ -65,10 +66,7 @@ export function useMetrics({ metrics, endpoint = '/metrics', outcomeCodes }: Met
     onResultProcess({ request, result }) {
       const record = records.get(request);
       if (!record) return;
-      const first = (Array.isArray(result) ? result : [result]).flatMap((single) =>
-        single && typeof single === 'object' && 'errors' in single ? (single.errors ?? []) : [],
-      )[0];
-      const code = first === undefined ? 'OK' : String(first.extensions?.code ?? 'OTHER');
+      const code = resultErrorCodes(result)[0] ?? 'OK';
       record.outcome = code === 'OK' || outcomeCodes.has(code) ? code : 'OTHER';
     },
     onResponse({ request }) {

@@ -1,6 +1,7 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { withoutRedaction, type Logger } from '../logger.js';
+import { resultErrorCodes } from './result-error-codes.js';
 import { beginTrace, buildingContextOf, requestTraces, traceOf, type RequestTrace } from '../request-trace.js';
 
 export interface RequestLoggingPluginOptions {
@@ -57,10 +58,7 @@ export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plug
     onResultProcess({ request, result }) {
       const record = records.get(request);
       if (!record) return;
-      for (const single of Array.isArray(result) ? result : [result]) {
-        if (!single || typeof single !== 'object' || !('errors' in single)) continue;
-        for (const error of single.errors ?? []) record.errorCodes.push(String(error.extensions?.code ?? 'UNKNOWN'));
-      }
+      record.errorCodes.push(...resultErrorCodes(result));
       record.operationType ??= 'unknown';
     },
     onResponse({ request, response }) {

@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode, context, trace, type Span } from '@openteleme
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { currentTrace } from '../request-trace.js';
+import { resultErrorCodes } from './result-error-codes.js';
 
 /**
  * A span per GraphQL operation, child of the HTTP request's server span and parent of its upstream
@@ -42,10 +43,7 @@ export function useTracing(): Plugin {
     onResultProcess({ request, result }) {
       const span = spans.get(request);
       if (!span) return;
-      const first = (Array.isArray(result) ? result : [result]).flatMap((single) =>
-        single && typeof single === 'object' && 'errors' in single ? (single.errors ?? []) : [],
-      )[0];
-      const outcome = first === undefined ? 'OK' : String(first.extensions?.code ?? 'UNKNOWN');
+      const outcome = resultErrorCodes(result)[0] ?? 'OK';
       span.setAttribute('graphql.outcome', outcome);
       if (outcome !== 'OK') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
     },
