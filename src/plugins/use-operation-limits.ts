@@ -162,11 +162,16 @@ class LookupCounter {
 /** A page's `first` or `last`, literal or variable; undefined when neither is given. */
 function pageSize(field: FieldNode, variables: Record<string, unknown>): number | undefined {
   for (const arg of field.arguments ?? []) {
-    if (arg.name.value !== 'first' && arg.name.value !== 'last') continue;
-    const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : arg.value.kind === Kind.INT ? Number(arg.value.value) : undefined;
+    const value = pageSizeOf(arg, variables);
     if (typeof value === 'number') return value;
   }
   return undefined;
+}
+
+/** The value of a `first` or `last` argument, literal or variable; undefined for any other argument. */
+function pageSizeOf(arg: ArgumentNode, variables: Record<string, unknown>): unknown {
+  if (arg.name.value !== 'first' && arg.name.value !== 'last') return undefined;
+  return arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : arg.value.kind === Kind.INT ? Number(arg.value.value) : undefined;
 }
 
 /**
@@ -177,8 +182,7 @@ function pageSizeProblem(nodes: readonly ASTNode[], variables: Record<string, un
   let problem: string | undefined;
   const visitor = {
     Argument(arg: ArgumentNode) {
-      if (arg.name.value !== 'first' && arg.name.value !== 'last') return undefined;
-      const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : arg.value.kind === Kind.INT ? Number(arg.value.value) : undefined;
+      const value = pageSizeOf(arg, variables);
       if (typeof value === 'number' && (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE)) {
         problem = `\`${arg.name.value}\` must be 1 to ${MAX_PAGE_SIZE}; got ${value}`;
         return BREAK;
