@@ -8,8 +8,9 @@ import type { GraphReader } from './graph/graph-reader.js';
 import { LifecycleWriter } from './graph/lifecycle-writes.js';
 import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import { operationSignal } from './plugins/use-operation-timeout.js';
-import { currentTrace } from './request-trace.js';
-import { tokenFingerprint, type GroupEvents } from './events/group-events.js';
+import { traceOf } from './request-trace.js';
+import type { GroupEvents } from './events/group-events.js';
+import { tokenFingerprint } from './graph/token-fingerprint.js';
 
 /** What every resolver gets. */
 export interface GatewayContext {
@@ -92,13 +93,13 @@ export class GraphSession {
 export function createContextFactory(dependencies: ContextDependencies) {
   return ({ request }: { request: Request }): GatewayContext => {
     const token = credentialsOf(request, dependencies.defaultAccessToken);
-    // Entered by the logging plugin: the request id goes upstream and the Graph calls are counted.
     const events = dependencies.events;
     if (token instanceof GatewayError) return { graph: new GraphSession(dependencies, token), partialErrors: [], groupEvents: events };
     const callerFingerprint = tokenFingerprint(token);
     const onWrite = events && ((write: { path: string; answer: unknown }) => events.recordWrite(callerFingerprint, write));
-    // Aborted when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up.
-    const caller = { token, signal: operationSignal(request), trace: currentTrace(), onWrite };
+    // The signal aborts when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up;
+    // the trace (begun by the logging plugin) sends the request id upstream and counts the Graph calls.
+    const caller = { token, fingerprint: callerFingerprint, signal: operationSignal(request), trace: traceOf(request), onWrite };
     return { graph: new GraphSession(dependencies, caller), partialErrors: [], groupEvents: events, callerFingerprint };
   };
 }

@@ -12,7 +12,7 @@ import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationTimeout } from './plugins/use-operation-timeout.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestParamsLimit } from './plugins/use-request-params-limit.js';
-import { useRequestLogging } from './plugins/use-request-logging.js';
+import { isLoggedWithRequest, useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
@@ -157,11 +157,16 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       usePublicErrors(),
     ],
     logging: {
-      debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
+      // Yoga's per-request debug chatter ("Parsing request…", "Executing request…") is left out:
+      // it says nothing the request's own line does not, and could not carry the request id.
+      debug: () => undefined,
       info: (...args) => logger.info({ yoga: args }, 'yoga'),
       warn: (...args) => logger.warn({ yoga: args }, 'yoga'),
-      error: (...args) =>
-        isExpectedError(args[0]) ? logger.debug({ err: args[0] }, 'client error') : logger.error({ err: args[0] }, 'unexpected error'),
+      // Errors a caller gets are logged with their request by useRequestLogging (debug level), as
+      // are unexpected errors of resolvers; what is left (a plugin's own failure) is written here.
+      error: (...args) => {
+        if (!isExpectedError(args[0]) && !isLoggedWithRequest(args[0])) logger.error({ err: args[0] }, 'unexpected error');
+      },
     },
     // Served from the gateway itself: Yoga's default page loads from a CDN and is blank offline.
     // Without introspection (production default) GraphiQL could not show the schema: off too.

@@ -1,30 +1,25 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { RequestTrace } from './graph/client.js';
 
 export type { RequestTrace };
 
 /**
- * The request being served travels with the request, not with the async call stack: the logging
- * plugin creates its trace (`beginTrace`), the context picks it up while it is built
- * (`currentTrace`) and hands it to the Graph client (which sends the id upstream as `x-request-id`
- * and counts the calls), and the request's log line writes the id itself.
+ * The request being served travels with the request object, not with the async call stack: the
+ * logging plugin creates its trace (`beginTrace`), the context takes it (`traceOf(request)`) and
+ * hands it to the Graph client (which sends the id upstream as `x-request-id` and counts the
+ * calls), and the lines written about the request (its log line, an unexpected error, a client
+ * error at debug level) write the id themselves.
  *
- * `requestTraces` (an AsyncLocalStorage read by the logger's mixin) is entered for every request so
- * that every line written while it is served carries the id: an unexpected error's line above all.
- * Skipping it at info level measured B/A 0.91 on bench (a), within the noise of a shared machine,
- * and cost the request id on error lines: not worth it.
+ * No AsyncLocalStorage: on Node 20 an enabled one runs async hooks for every promise of the
+ * process, and the bench measured it (with the other changes of that round) as a share of the
+ * 23 % a read's CPU went down by.
  */
-export const requestTraces = new AsyncLocalStorage<ServedRequest>();
-
-/** The request being served: its trace, and its OpenTelemetry trace id once tracing has seen it. */
 export interface ServedRequest extends RequestTrace {
+  /** The OpenTelemetry trace id, once the tracing plugin has started the operation's span. */
   traceId?: string;
 }
 
 const traces = new WeakMap<Request, ServedRequest>();
-/** The trace of the request whose context is being built right now (a synchronous window). */
-let building: ServedRequest | undefined;
 
 /** Ids a client may choose: short, no spaces or control characters (they end up in logs and headers). */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
@@ -41,22 +36,11 @@ export function beginTrace(request: Request): ServedRequest {
   return trace;
 }
 
-export function traceOf(request: Request): ServedRequest | undefined {
-  return traces.get(request);
+export function traceOf(request: Request | undefined): ServedRequest | undefined {
+  return request && traces.get(request);
 }
 
-/** Runs `build` (the synchronous context factory) with `currentTrace()` answering `trace`. */
-export function buildingContextOf<T>(trace: ServedRequest | undefined, build: () => T): T {
-  const previous = building;
-  building = trace;
-  try {
-    return build();
-  } finally {
-    building = previous;
-  }
-}
-
-/** The trace of the request whose context is being built, or else of the request being served. */
-export function currentTrace(): ServedRequest | undefined {
-  return building ?? requestTraces.getStore();
+/** What a log line about the request says about it: its id, and its trace id when traced. */
+export function requestFields(trace: ServedRequest): { requestId: string; traceId?: string } {
+  return trace.traceId ? { requestId: trace.requestId, traceId: trace.traceId } : { requestId: trace.requestId };
 }

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { attachWebSocketTransport } from './events/websocket-transport.js';
 import type { Gateway } from './gateway.js';
 import type { Logger } from './logger.js';
-import { requestTraces } from './request-trace.js';
 import { WEBHOOK_PATH } from './webhooks/route.js';
 
 export interface ServerOptions {
@@ -92,8 +91,7 @@ export async function startServer({
 
   let stopping: Promise<{ graceful: boolean }> | undefined;
   const shutdown = (reason: string) =>
-    // Outside any request's AsyncLocalStorage: shutdown lines must not carry the last request's id.
-    (stopping ??= requestTraces.exit(async () => {
+    (stopping ??= (async () => {
       shuttingDown = true;
       gateway.markNotReady();
       logger.info({ reason, inFlight, timeoutMs: shutdownTimeoutMs }, 'shutting down: not ready, finishing requests in flight');
@@ -118,7 +116,7 @@ export async function startServer({
       await gateway.yoga.dispose();
       logger.info({ graceful }, 'gateway stopped');
       return { graceful };
-    }));
+    })());
 
   return { server, port: (server.address() as AddressInfo).port, shutdown };
 }

@@ -40,9 +40,7 @@ export interface GroupEventFilter {
 }
 
 /** A token as a key that cannot be turned back into the token (for the ledger and the access cache). */
-export function tokenFingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('base64url').slice(0, 32);
-}
+export { tokenFingerprint } from '../graph/token-fingerprint.js';
 
 /**
  * Group events for the whole gateway: webhooks come in through `receive`, subscriptions go out

@@ -52,5 +52,20 @@ export function createGroupLoader(reads: ReadLoader): GroupLoader {
 }
 
 function cacheKeyOf(key: GroupKey): string {
-  return `${key.id}\u0000${[...key.fields].sort().join(',')}`;
+  return `${key.id}\u0000${fieldListOf(key.fields)}`;
+}
+
+/**
+ * Field lists come from selections cached per query (schema/graph-fields.ts), so the same array
+ * arrives request after request: its sorted form is computed once per array, not once per lookup.
+ */
+const fieldLists = new WeakMap<readonly GraphGroupField[], string>();
+
+function fieldListOf(fields: readonly GraphGroupField[]): string {
+  let list = fieldLists.get(fields);
+  if (list === undefined) {
+    list = [...fields].sort().join(',');
+    fieldLists.set(fields, list);
+  }
+  return list;
 }

@@ -1,19 +1,25 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { GraphCredentials } from './client.js';
 
 /**
- * Made at start-up: what the process keeps about a caller (its share of the upstream slots, the
- * read mechanisms the Graph API refused it) is keyed by an HMAC of the token under this key, so
- * neither the token nor a guessable hash of it is kept.
+ * A token as a key that cannot be turned back into the token: what the gateway keeps about a
+ * caller (its share of the upstream slots, the read mechanisms the Graph API refused it, the writes
+ * it made and the groups it may read) is keyed by this, never by the token. Tokens are long random
+ * strings, so their SHA-256 cannot be guessed back; the same token gives the same fingerprint on
+ * every replica (the events module keeps it in Redis).
  */
-const KEY = randomBytes(32);
+export function tokenFingerprint(token: string): string {
+  return hash('sha256', token, 'base64url').slice(0, 32);
+}
+
 const fingerprints = new WeakMap<GraphCredentials, string>();
 
-/** The caller's token fingerprint: one HMAC per credentials object, i.e. per GraphQL request. */
+/** The caller's fingerprint: the one the context computed for the request, else computed once per credentials object. */
 export function fingerprintOf(credentials: GraphCredentials): string {
+  if (credentials.fingerprint !== undefined) return credentials.fingerprint;
   let fingerprint = fingerprints.get(credentials);
   if (fingerprint === undefined) {
-    fingerprint = createHmac('sha256', KEY).update(credentials.token).digest('base64url').slice(0, 22);
+    fingerprint = tokenFingerprint(credentials.token);
     fingerprints.set(credentials, fingerprint);
   }
   return fingerprint;

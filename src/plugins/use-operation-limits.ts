@@ -1,7 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import {
-  BREAK,
-  type ASTNode,
   type ArgumentNode,
   Kind,
   NoSchemaIntrospectionCustomRule,
@@ -9,6 +7,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   type GraphQLObjectType,
   type SelectionSetNode,
   valueFromASTUntyped,
@@ -63,7 +62,7 @@ export function useOperationLimits({ maxIds = 200, introspection = true }: Opera
       const root = operation && args.schema.getRootType(operation.operation);
       if (!operation || !root) return;
       const fragments = fragmentsOf(args.document);
-      const sizeProblem = pageSizeProblem([operation, ...fragments.values()], args.variableValues ?? {});
+      const sizeProblem = pageSizeProblem(pageSizeArgumentsOf(operation, fragments), args.variableValues ?? {});
       if (sizeProblem) {
         setResultAndStopExecution({ errors: [createGraphQLError(`Invalid page size: ${sizeProblem}`, { extensions: { code: 'BAD_USER_INPUT' } })] });
         return;
@@ -174,24 +173,37 @@ function pageSizeOf(arg: ArgumentNode, variables: Record<string, unknown>): unkn
   return arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : arg.value.kind === Kind.INT ? Number(arg.value.value) : undefined;
 }
 
+/** Per operation node: its `first`/`last` arguments (fragments included). Parsed documents are cached, so this walks each once. */
+const pageSizeArguments = new WeakMap<OperationDefinitionNode, readonly ArgumentNode[]>();
+
+function pageSizeArgumentsOf(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): readonly ArgumentNode[] {
+  let found = pageSizeArguments.get(operation);
+  if (!found) {
+    const args: ArgumentNode[] = [];
+    const visitor = {
+      Argument(arg: ArgumentNode) {
+        if (arg.name.value === 'first' || arg.name.value === 'last') args.push(arg);
+      },
+    };
+    for (const node of [operation, ...fragments.values()]) visit(node, visitor);
+    found = args;
+    pageSizeArguments.set(operation, found);
+  }
+  return found;
+}
+
 /**
  * Every `first`/`last` of the operation (a root page or a nested `joinRequests`) must be 1 to
  * MAX_PAGE_SIZE: checked before execution, so a bad nested page size costs no upstream call either.
  */
-function pageSizeProblem(nodes: readonly ASTNode[], variables: Record<string, unknown>): string | undefined {
-  let problem: string | undefined;
-  const visitor = {
-    Argument(arg: ArgumentNode) {
-      const value = pageSizeOf(arg, variables);
-      if (typeof value === 'number' && (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE)) {
-        problem = `\`${arg.name.value}\` must be 1 to ${MAX_PAGE_SIZE}; got ${value}`;
-        return BREAK;
-      }
-      return undefined;
-    },
-  };
-  for (const node of nodes) if (!problem) visit(node, visitor);
-  return problem;
+function pageSizeProblem(args: readonly ArgumentNode[], variables: Record<string, unknown>): string | undefined {
+  for (const arg of args) {
+    const value = pageSizeOf(arg, variables);
+    if (typeof value === 'number' && (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE)) {
+      return `\`${arg.name.value}\` must be 1 to ${MAX_PAGE_SIZE}; got ${value}`;
+    }
+  }
+  return undefined;
 }
 
 function representationProblem(representation: unknown, index: number): string | undefined {

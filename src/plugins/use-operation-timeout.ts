@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from '../errors.js';
@@ -64,6 +65,8 @@ function deadlineOf(request: Request): OperationDeadline | undefined {
 
 function createDeadline(clientSignal: AbortSignal, remainingMs: number, timeoutMs: number): OperationDeadline {
   const controller = new AbortController();
+  // Every upstream call of the operation listens on it while in flight (up to MAX_IDS_PER_OPERATION).
+  setMaxListeners(0, controller.signal);
   const timer = setTimeout(() => controller.abort(operationTimeoutError(timeoutMs)), Math.max(0, remainingMs));
   timer.unref();
   const onClientGone = () => controller.abort(clientSignal.reason);

@@ -1,8 +1,9 @@
-import { getOperationAST } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { getOperationAST, type GraphQLError } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { withoutRedaction, type Logger } from '../logger.js';
+import { isExpectedError } from './error-masking.js';
 import { resultErrorCodes } from './result-error-codes.js';
-import { beginTrace, buildingContextOf, requestTraces, traceOf, type RequestTrace } from '../request-trace.js';
+import { beginTrace, requestFields, type ServedRequest } from '../request-trace.js';
 
 export interface RequestLoggingPluginOptions {
   logger: Logger;
@@ -10,11 +11,22 @@ export interface RequestLoggingPluginOptions {
 
 /** What one GraphQL request's log line says, filled in as the request goes. */
 interface RequestRecord {
-  trace: RequestTrace;
+  trace: ServedRequest;
   startedAt: number;
   operationName?: string | undefined;
   operationType?: string | undefined;
   errorCodes: string[];
+}
+
+/**
+ * Errors the logging plugin has already written with their request's id: Yoga's own "unexpected
+ * error" line for them (src/gateway.ts) is then left out.
+ */
+const loggedErrors = new WeakSet<object>();
+
+/** Whether the logging plugin wrote this error's line already (with its request id). */
+export function isLoggedWithRequest(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && loggedErrors.has(error);
 }
 
 /**
@@ -23,10 +35,10 @@ interface RequestRecord {
  * literals), variables or headers.
  *
  * The request id is the caller's `x-request-id` when sane, else a UUID; it is returned as
- * `x-request-id`, sent upstream on every Graph call (the context takes the trace while it is
- * built) and written on the request's line. The request also runs inside `requestTraces`, so that
- * every line written while it is served (Yoga's "unexpected error" lines included) carries the id.
- * Health, readiness and GraphiQL page loads are not logged.
+ * `x-request-id`, sent upstream on every Graph call (the context takes the request's trace) and
+ * written on the request's line. The other lines about the request carry it too: an unexpected
+ * error in a resolver (written here, before Yoga masks it) and, at debug level, each error the
+ * caller gets. Health, readiness and GraphiQL page loads are not logged.
  */
 export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plugin {
   const records = new WeakMap<Request, RequestRecord>();
@@ -34,14 +46,10 @@ export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plug
   const lineLogger = withoutRedaction(logger);
   return {
     instrumentation: {
+      // Outside every plugin's hooks: even a request another plugin refuses gets its id.
       request({ request }, wrapped) {
-        const trace = beginTrace(request);
-        records.set(request, { trace, startedAt: performance.now(), errorCodes: [] });
-        return requestTraces.run(trace, wrapped);
-      },
-      context({ context }, wrapped) {
-        const request = (context as { request?: Request }).request;
-        buildingContextOf(request ? traceOf(request) : undefined, wrapped);
+        records.set(request, { trace: beginTrace(request), startedAt: performance.now(), errorCodes: [] });
+        return wrapped();
       },
     },
     onParams({ request, params }) {
@@ -54,12 +62,28 @@ export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plug
       const operation = getOperationAST(args.document, args.operationName);
       record.operationType = operation?.operation;
       record.operationName ??= operation?.name?.value;
+      return {
+        // Before masking (Yoga's masking plugin comes after ours): the thrown error itself is here.
+        onExecuteDone({ result }) {
+          if (isAsyncIterable(result)) return;
+          for (const error of result.errors ?? []) {
+            if (isExpectedError(error)) continue;
+            loggedErrors.add(error);
+            logger.error({ ...requestFields(record.trace), err: error.originalError ?? error }, 'unexpected error');
+          }
+        },
+      };
     },
     onResultProcess({ request, result }) {
       const record = records.get(request);
       if (!record) return;
       record.errorCodes.push(...resultErrorCodes(result));
       record.operationType ??= 'unknown';
+      if (logger.isLevelEnabled('debug') && !Array.isArray(result) && !isAsyncIterable(result)) {
+        for (const error of (result.errors ?? []) as GraphQLError[]) {
+          logger.debug({ ...requestFields(record.trace), err: error }, 'client error');
+        }
+      }
     },
     onResponse({ request, response }) {
       const record = records.get(request);
@@ -69,7 +93,7 @@ export function useRequestLogging({ logger }: RequestLoggingPluginOptions): Plug
       if (record.operationType === undefined) return;
       lineLogger.info(
         {
-          requestId: record.trace.requestId,
+          ...requestFields(record.trace),
           operationName: record.operationName ?? null,
           operationType: record.operationType,
           status: response.status,

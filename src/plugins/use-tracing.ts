@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { currentTrace } from '../request-trace.js';
+import { traceOf } from '../request-trace.js';
 import { resultErrorCodes } from './result-error-codes.js';
 
 /**
@@ -18,7 +18,7 @@ export function useTracing(): Plugin {
       operation({ request }, wrapped) {
         const span = tracer.startSpan('graphql.operation', { kind: SpanKind.INTERNAL });
         spans.set(request, span);
-        const served = currentTrace();
+        const served = traceOf(request);
         if (served) served.traceId = span.spanContext().traceId;
         return context.with(trace.setSpan(context.active(), span), wrapped);
       },

@@ -63,7 +63,7 @@ describe('request ids', () => {
     await post({ query: '{ group(id: "Y2FwaV9ncm91cDpnb25l") { id } }' }, { 'x-request-id': 'req-unknown' });
     const lines = logs.lines;
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line.requestId).toBe('req-unknown');
+    for (const line of lines) expect(line.requestId, JSON.stringify(line).slice(0, 400)).toBe('req-unknown');
     expect(lines.filter((l) => l.msg === 'graphql request')).toEqual([
       expect.objectContaining({ operationName: null, errorCodes: ['NOT_FOUND'], upstreamCalls: 1 }),
     ]);
