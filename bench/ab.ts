@@ -21,6 +21,7 @@ import { SCENARIOS, type HttpCall } from './scenarios.js';
 import { startGateway, startSandbox, type GatewayVariant, type Server } from './servers.js';
 import { readSettings, type BenchSettings } from './settings.js';
 import { median } from './stats.js';
+import { warmUntilSteady } from './warm-up.js';
 
 const defaultEntry = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -106,7 +107,7 @@ async function alternate(call: HttpCall, servers: Record<'A' | 'B', Server>, loa
   for (const side of ['A', 'B'] as const) {
     // At the measured concurrency: at 0 ms upstream latency 10 connections keep the process busy,
     // and more would push a pinned process on a shared core into upstream timeouts (error paths).
-    await load.run(request(servers[side], settings.warmupSeconds));
+    await warmUntilSteady(load, servers[side].pid, request(servers[side], 0), { warmupSeconds: settings.warmupSeconds, maxSeconds: settings.warmupMaxSeconds });
     const warm = await load.run(request(servers[side], 0.4));
     rates[side] = warm.ok / warm.durationSeconds;
   }

@@ -12,6 +12,7 @@ import type { SandboxAdmin } from './sandbox-admin.js';
 import type { HttpCall, ScenarioKey, Target } from './scenarios.js';
 import type { BenchSettings } from './settings.js';
 import { mergeSorted, percentile } from './stats.js';
+import { warmUntilSteady } from './warm-up.js';
 
 export interface Measurement {
   latencyMs: number;
@@ -36,6 +37,8 @@ export interface Measurement {
   upstreamKinds?: Record<string, number>;
   /** RSS after start-up, before any load. */
   rssBeforeBytes?: number;
+  /** CPU ms/op of each 1-second warm-up window after the first (bench/warm-up.ts): how long the JIT took to settle. */
+  warmUpCpuMsPerOp?: number[];
   /** RSS after a one-connection warm-up (one operation in flight), when the scenario asks for it. */
   rssOneInFlightBytes?: number;
   peakRssBytes?: number;
@@ -109,6 +112,7 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
     }
   };
 
+  const warmUps = new Map<Target, number[]>();
   const rssOneInFlight = new Map<Target, number>();
   if (input.oneInFlightFirst) {
     for (const contender of live) {
@@ -122,8 +126,16 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
     // requests in a second for V8 to optimise the gateway's hot path before measuring starts.
     const warmConnections = Math.min(50, input.connections * 5);
     // The direct target has no process of its own: the sandbox is warmed by every target's traffic.
-    const warmSeconds = contender.pid ? settings.warmupSeconds : Math.min(0.5, settings.warmupSeconds);
-    await load.run({ ...request(contender, warmSeconds), connections: warmConnections });
+    if (contender.pid) {
+      // Until its CPU per operation is steady: the JIT's progress is not what a replica lives with.
+      const readings = await warmUntilSteady(load, contender.pid, { ...request(contender, 0), connections: warmConnections }, {
+        warmupSeconds: settings.warmupSeconds,
+        maxSeconds: settings.warmupMaxSeconds,
+      });
+      warmUps.set(contender.target, readings);
+    } else {
+      await load.run({ ...request(contender, Math.min(0.5, settings.warmupSeconds)), connections: warmConnections });
+    }
     // Then a short run as measured, for the rate that sizes the slices.
     const warm = await load.run(request(contender, Math.min(0.4, settings.warmupSeconds)));
     rates.set(contender.target, (warm.ok - warm.mismatches) / warm.durationSeconds);
@@ -154,6 +166,7 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
   for (const contender of live) {
     const sampler = samplers.get(contender.target);
     const row: Measurement = { ...base, target: contender.target, ...figures(tallies.get(contender.target)!, !!contender.pid) };
+    if (warmUps.has(contender.target)) row.warmUpCpuMsPerOp = warmUps.get(contender.target);
     if (sampler) {
       row.rssBeforeBytes = rssBefore.get(contender.target);
       row.rssOneInFlightBytes = rssOneInFlight.get(contender.target);
