@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   UPLOAD_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   MAX_QUERY_BYTES: positiveInt(64 * 1024),
   GRAPHQL_INTROSPECTION: onOff.optional(),
+  GRAPHQL_JIT: onOff.default(true),
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   EVENT_RETENTION: positiveInt(10_000),
@@ -102,6 +103,8 @@ export interface Config {
   readonly maxQueryBytes: number;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
+  /** GRAPHQL_JIT (on): queries and mutations run as code compiled once per document (graphql-jit). */
+  readonly jit: boolean;
   readonly logLevel: string;
   /** Meta's webhook verification (`hub.verify_token`); unset: verification is refused. */
   readonly webhookVerifyToken: string | undefined;
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
     maxQueryBytes: e.MAX_QUERY_BYTES,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    jit: e.GRAPHQL_JIT,
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS,
     persistedDocuments: e.PERSISTED_DOCUMENTS,

@@ -8,6 +8,7 @@ import { GraphClient } from './graph/client.js';
 import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationTimeout } from './plugins/use-operation-timeout.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
@@ -142,6 +143,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
         uploadWaitTimeoutMs: config.uploadWaitTimeoutMs,
       }),
       useRequestLogging({ logger }),
+      // Before the operation timeout, which wraps the execute function this one sets.
+      ...(config.jit ? [useCompiledExecution()] : []),
       // Starts each request's OPERATION_TIMEOUT_MS clock; the context's upstream calls use its signal.
       useOperationTimeout({ timeoutMs: config.operationTimeoutMs }),
       // Inside the request's log context: the operation's trace id goes on its log lines.

@@ -47,11 +47,10 @@ export class ConcurrencyLimit {
 
   /**
    * Resolves with a release function once a slot is free for `key`. Rejects with RATE_LIMITED when
-   * the key's queue (or the whole queue) is full, with the signal's reason when it aborts while
-   * waiting, or with `wait.error()` after `wait.ms` in the queue (the call's own deadline). The
-   * timer exists only while the call waits: a free slot costs no timer.
+   * the key's queue (or the whole queue) is full, or with the signal's reason when it aborts while
+   * waiting.
    */
-  async acquire(key: string, signal?: AbortSignal, wait?: { ms: number; error: () => Error }): Promise<() => void> {
+  async acquire(key: string, signal?: AbortSignal): Promise<() => void> {
     signal?.throwIfAborted();
     if (!this.queues.has(key) && this.active < this.options.max && this.mayStart(key)) {
       this.start(key);
@@ -59,36 +58,22 @@ export class ConcurrencyLimit {
     }
     this.makeRoomFor(key);
     await new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const settle = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
       const waiter: Waiter = {
         key,
         grant: () => {
-          settle();
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
         refuse: (error) => {
-          settle();
+          signal?.removeEventListener('abort', onAbort);
           reject(error);
         },
       };
       const onAbort = () => {
         this.remove(waiter);
-        settle();
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (wait) {
-        timer = setTimeout(() => {
-          this.remove(waiter);
-          settle();
-          reject(wait.error());
-        }, Math.max(0, wait.ms));
-        timer.unref();
-      }
       this.enqueue(waiter);
     });
     return this.releaser(key);
