@@ -3,9 +3,8 @@
  * thousands of requests: measured on bench (a), the gateway spent 2.6 → 1.8 → 1.4 → 0.95 CPU ms per
  * operation over its first four 1-second windows and about 0.9 after, while plain yoga settles
  * sooner. A fixed 2-second warm-up therefore measured the JIT's progress, not the steady state a
- * long-running replica lives in. Here each 1-second window's CPU/op is compared with the previous
- * one: once two readings in a row are within 10 % of each other (or BENCH_WARMUP_MAX_S has passed),
- * the server is warm.
+ * long-running replica lives in. Here the server is loaded in 1-second windows until three in a
+ * row bring no new best CPU/op (by more than 5 %), or BENCH_WARMUP_MAX_S has passed.
  */
 import type { LoadGenerator, LoadRequest } from './load.js';
 import { cpuSeconds } from './proc-stats.js';
@@ -22,17 +21,20 @@ export async function warmUntilSteady(load: LoadGenerator, pid: number, request:
   await load.run({ ...request, durationSeconds: options.warmupSeconds });
   const readings: number[] = [];
   let spent = options.warmupSeconds;
-  let steady = 0;
+  let best = Number.POSITIVE_INFINITY;
+  let withoutProgress = 0;
   while (spent < options.maxSeconds) {
     const before = cpuSeconds(pid);
     const result = await load.run({ ...request, durationSeconds: 1 });
     spent += result.durationSeconds;
     if (result.ok === 0) continue;
     const reading = ((cpuSeconds(pid) - before) / result.ok) * 1000;
-    const previous = readings.at(-1);
     readings.push(reading);
-    steady = previous !== undefined && Math.abs(reading - previous) <= 0.1 * previous ? steady + 1 : 0;
-    if (steady >= 2) break;
+    // Progress is a new best by more than 5 %; noise both ways is not.
+    if (reading < best * 0.95) withoutProgress = 0;
+    else withoutProgress++;
+    best = Math.min(best, reading);
+    if (withoutProgress >= 3) break;
   }
   return readings;
 }

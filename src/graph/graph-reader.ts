@@ -35,11 +35,40 @@ interface BatchSlot {
   body: string;
 }
 
+/** Each read's URL, made once: the read loader keys its cache by it and the batch sends it. */
+const relativeUrls = new WeakMap<GraphRead, string>();
+
+/**
+ * A node read's query string for its `fields` list: the lists come from selections cached per
+ * query, so a few strings recur on every request (bounded: a query cannot add more than it selects).
+ */
+const fieldsQueries = new Map<string, string>();
+const MAX_FIELDS_QUERIES = 1_000;
+
 /** The read below the version, its parameters sorted: also the read's identity in caches. */
 export function relativeUrl(read: GraphRead): string {
-  const path = `${encodeURIComponent(read.id)}${read.edge ? `/${read.edge}` : ''}`;
-  const query = new URLSearchParams(Object.entries(read.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toString();
-  return query ? `${path}?${query}` : path;
+  let url = relativeUrls.get(read);
+  if (url === undefined) {
+    const path = `${encodeURIComponent(read.id)}${read.edge ? `/${read.edge}` : ''}`;
+    const query = queryOf(read.params);
+    url = query ? `${path}?${query}` : path;
+    relativeUrls.set(read, url);
+  }
+  return url;
+}
+
+function queryOf(params: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(params);
+  if (keys.length === 1 && keys[0] === 'fields') {
+    let query = fieldsQueries.get(params.fields!);
+    if (query === undefined) {
+      query = new URLSearchParams(params).toString();
+      if (fieldsQueries.size >= MAX_FIELDS_QUERIES) fieldsQueries.clear();
+      fieldsQueries.set(params.fields!, query);
+    }
+    return query;
+  }
+  return new URLSearchParams(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toString();
 }
 
 /**
