@@ -122,9 +122,9 @@ export async function measureGroup(input: GroupInput, load: LoadGenerator, sandb
     }
   }
   for (const contender of live) {
-    // Warm up with more connections: at 20 ms upstream latency, 10 connections would send too few
-    // requests in a second for V8 to optimise the gateway's hot path before measuring starts.
-    const warmConnections = Math.min(50, input.connections * 5);
+    // At the measured concurrency: warming until steady replaces the 5× connections once used to
+    // hurry V8 along, which left every server with a heap sized for a load it is not measured at.
+    const warmConnections = input.connections;
     // The direct target has no process of its own: the sandbox is warmed by every target's traffic.
     if (contender.pid) {
       // Until its CPU per operation is steady: the JIT's progress is not what a replica lives with.

@@ -5,7 +5,7 @@
  * `group(id)` lookups with the same upstream calls as the gateway: one `GET /{v}/{id}?fields=…`
  * for one id, one `POST /{v}/` batch for several, asking only for the selected fields.
  *
- * Env: UPSTREAM_URL (required), GRAPH_API_VERSION (v23.0), PORT (0), HOST (127.0.0.1),
+ * Env: UPSTREAM_URL or GRAPH_API_URL (required), GRAPH_API_VERSION (v23.0), PORT (0), HOST (127.0.0.1),
  * UPSTREAM_CONNECTIONS (64).
  */
 import { createServer } from 'node:http';
@@ -14,7 +14,8 @@ import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
 
-const upstream = process.env.UPSTREAM_URL;
+// GRAPH_API_URL too, so that `npm run bench:ab` can start it as side A in place of a gateway build.
+const upstream = process.env.UPSTREAM_URL ?? process.env.GRAPH_API_URL;
 if (!upstream) throw new Error('UPSTREAM_URL is required');
 const version = process.env.GRAPH_API_VERSION ?? 'v23.0';
 const pool = new Pool(upstream, { connections: Number(process.env.UPSTREAM_CONNECTIONS ?? 64), keepAliveTimeout: 30_000 });

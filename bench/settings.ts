@@ -11,7 +11,7 @@ export interface BenchSettings {
   scenarios: ScenarioKey[];
   /** Load on each target before measuring (BENCH_WARMUP_S); then more, until its CPU/op is steady (bench/warm-up.ts). */
   warmupSeconds: number;
-  /** The most warm-up a target gets (BENCH_WARMUP_MAX_S, 30). */
+  /** The most warm-up a target gets (BENCH_WARMUP_MAX_S, 45). */
   warmupMaxSeconds: number;
   /** Measured slices per target, interleaved with the other targets (BENCH_ROUNDS). */
   rounds: number;
@@ -47,8 +47,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
   return {
     latencies: list(env.BENCH_LATENCIES, '0,20').map((value) => number('BENCH_LATENCIES', value)),
     scenarios: scenarios as ScenarioKey[],
-    warmupSeconds: number('BENCH_WARMUP_S', env.BENCH_WARMUP_S ?? '2'),
-    warmupMaxSeconds: number('BENCH_WARMUP_MAX_S', env.BENCH_WARMUP_MAX_S ?? '30'),
+    warmupSeconds: number('BENCH_WARMUP_S', env.BENCH_WARMUP_S ?? '5'),
+    warmupMaxSeconds: number('BENCH_WARMUP_MAX_S', env.BENCH_WARMUP_MAX_S ?? '45'),
     rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', env.BENCH_ROUNDS ?? '3'))),
     sliceSeconds: number('BENCH_SLICE_S', env.BENCH_SLICE_S ?? '1'),
     connections: number('BENCH_CONNECTIONS', env.BENCH_CONNECTIONS ?? '10'),

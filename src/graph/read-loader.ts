@@ -18,9 +18,11 @@ export function createReadLoader(reader: GraphReader, credentials: GraphCredenti
   const loader = new DataLoader<GraphRead, GraphObject, string>((reads) => reader.read(reads, credentials), {
     cacheKeyFn: relativeUrl,
     cacheMap: cache,
-    // A macrotask later than DataLoader's default: group loaders dispatch in the same tick and hand
-    // their node reads over first, so nodes and edges wanted at once share one batch request.
-    batchScheduleFn: (dispatch) => setImmediate(dispatch),
+    // One post-promise job later than DataLoader's default: group loaders dispatch on the default
+    // schedule and hand their node reads over first, so nodes and edges wanted at once share one
+    // batch request. (A macrotask, setImmediate, did the same but waited for every other request's
+    // I/O of that loop turn: +5 ms p50 at 20 ms upstream latency under load.)
+    batchScheduleFn: afterLoaderDispatch,
   });
   return Object.assign(loader, {
     forget(id: string): void {
@@ -31,4 +33,14 @@ export function createReadLoader(reader: GraphReader, credentials: GraphCredenti
       }
     },
   });
+}
+
+const resolved = Promise.resolve();
+
+/**
+ * DataLoader's own schedule (a nextTick after the current promise jobs), twice over: it runs after
+ * every loader dispatch that was scheduled in the same tick, and after the loads those dispatches make.
+ */
+function afterLoaderDispatch(dispatch: () => void): void {
+  void resolved.then(() => process.nextTick(() => void resolved.then(() => process.nextTick(dispatch))));
 }
