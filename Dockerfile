@@ -13,9 +13,12 @@ RUN npm run build
 
 # --- runtime: production dependencies and the compiled code only ---
 FROM node:20.20-bookworm-slim AS runtime
+# MALLOC_ARENA_MAX=2: glibc otherwise gives each libuv thread (file I/O of spooled uploads) its own
+# malloc arena; bench (e), 20 uploads at a time, peak RSS growth 60 → 50 MiB.
 ENV NODE_ENV=production \
     PORT=4000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
