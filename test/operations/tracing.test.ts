@@ -112,12 +112,9 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       expect(exported, secret).not.toContain(secret);
     }
 
-    // The request's log line carries the trace id.
-    const line = gateway
-      .output()
-      .split('\n')
-      .find((l) => l.includes('"graphql request"') && l.includes('"Traced"'));
-    expect(JSON.parse(line ?? '{}')).toMatchObject({ operationName: 'Traced', traceId: incoming.traceId });
+    // The request's log line carries the trace id (logs leave in buffered writes: wait for it).
+    const [line] = await gateway.waitFor(/^.*"operationName":"Traced".*"msg":"graphql request".*$/m);
+    expect(JSON.parse(line)).toMatchObject({ operationName: 'Traced', traceId: incoming.traceId });
   }, TEST_MS);
 
   it('exports http/protobuf, with the group ids on upstream spans only when TRACE_GROUP_IDS=true', async () => {
