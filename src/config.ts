@@ -103,7 +103,7 @@ export interface Config {
   readonly maxQueryBytes: number;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
-  /** GRAPHQL_JIT (on): queries and mutations run as code compiled once per document (graphql-jit). */
+  /** GRAPHQL_JIT (on): queries run as code compiled once per document (graphql-jit); see use-compiled-execution.ts. */
   readonly jit: boolean;
   readonly logLevel: string;
   /** Meta's webhook verification (`hub.verify_token`); unset: verification is refused. */

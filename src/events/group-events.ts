@@ -39,9 +39,6 @@ export interface GroupEventFilter {
   after?: string | null | undefined;
 }
 
-/** A token as a key that cannot be turned back into the token (for the ledger and the access cache). */
-export { tokenFingerprint } from '../graph/token-fingerprint.js';
-
 /**
  * Group events for the whole gateway: webhooks come in through `receive`, subscriptions go out
  * through `subscribe`, each subscriber seeing only the events of groups its token can read or of

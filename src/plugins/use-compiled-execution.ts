@@ -12,9 +12,10 @@ import {
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import { fragmentsOf } from './fragments-of.js';
 
-/** Per parsed document (and operation name): uses so far, then its compiled form (null: not compilable). */
-interface DocumentEntry {
+/** Per operation node (one per parsed document and operation): uses so far, then its compiled form (null: not compilable). */
+interface OperationEntry {
   uses: number;
   compiled?: CompiledQuery | null;
 }
@@ -36,20 +37,17 @@ const COMPILE_ON_USE = 2;
  * nodes: without them an error would lose its `locations`), and results keep graphql-js's
  * shape (`errors` before `data`): a caller cannot tell which executor answered
  * (test/gateway/compiled-execution.test.ts). Parsed documents are cached by Yoga
- * (src/document-cache.ts), so the compiled code is found by document identity and lives as long as
- * the document stays cached.
+ * (src/document-cache.ts), so the compiled code is found by operation node identity and lives as
+ * long as the document stays cached.
  */
 export function useCompiledExecution(): Plugin {
-  const entries = new WeakMap<DocumentNode, Map<string, DocumentEntry>>();
+  const entries = new WeakMap<OperationDefinitionNode, OperationEntry>();
   return {
     onExecute({ args, setExecuteFn }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'query') return;
-      let byName = entries.get(args.document);
-      if (!byName) entries.set(args.document, (byName = new Map()));
-      const name = args.operationName ?? '';
-      let entry = byName.get(name);
-      if (!entry) byName.set(name, (entry = { uses: 0 }));
+      let entry = entries.get(operation);
+      if (!entry) entries.set(operation, (entry = { uses: 0 }));
       if (entry.compiled === undefined && ++entry.uses >= COMPILE_ON_USE) {
         const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
         entry.compiled = isCompiledQuery(result) ? result : null;
@@ -81,8 +79,7 @@ function located(error: GraphQLError, nodes: readonly FieldNode[]): GraphQLError
 
 /** The field nodes a response path names (aliases and fragments followed), as graphql-js merges them. */
 function fieldNodesAt(document: DocumentNode, operation: OperationDefinitionNode, path: readonly (string | number)[]): FieldNode[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsOf(document);
   let selectionSets: readonly SelectionSetNode[] = [operation.selectionSet];
   let nodes: FieldNode[] = [];
   for (const key of path) {

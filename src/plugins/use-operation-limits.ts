@@ -16,6 +16,7 @@ import {
 import { createGraphQLError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graph/paging.js';
 import { groupIdProblem } from '../schema/group-id.js';
+import { fragmentsOf } from './fragments-of.js';
 
 export interface OperationLimitsPluginOptions {
   /** Group ids one operation may look up (MAX_IDS_PER_OPERATION). */
@@ -87,14 +88,6 @@ export function useOperationLimits({ maxIds = 200, introspection = true }: Opera
       }
     },
   };
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  return fragments;
 }
 
 /**

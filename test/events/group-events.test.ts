@@ -1,6 +1,6 @@
 /** Every webhook item type becomes its typed event, with the filters and the request-id route to its writer. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { tokenFingerprint } from '../../src/events/group-events.js';
+import { tokenFingerprint } from '../../src/graph/token-fingerprint.js';
 import { ALL_GROUPS_TOKEN, postWebhook, startEventsGateway, subscribeWs, webhookBody, wsClient, type EventsGateway } from './support.js';
 
 let gw: EventsGateway;
