@@ -26,9 +26,9 @@ import { loadTrustedDocuments } from './trusted-documents.js';
 import { createWebhookRoute } from './webhooks/route.js';
 
 export interface GraphiQLDefaults {
-  /** Shown in the editor on first load. */
-  defaultQuery: string;
-  /** Prefilled request headers (JSON), e.g. the sandbox's demo Authorization. */
+  /** The tabs GraphiQL opens with on first load (GraphiQL's `defaultTabs`): query, variables and headers (JSON). */
+  defaultTabs: { query: string; variables?: string; headers?: string }[];
+  /** Headers (JSON) of a tab the user opens, e.g. the sandbox's demo Authorization. */
   defaultHeaders?: string;
 }
 
@@ -177,9 +177,13 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: !config.introspection
       ? false
-      : graphiql
-      ? { title: 'WhatsApp Groups GraphQL', defaultQuery: graphiql.defaultQuery, ...(graphiql.defaultHeaders ? { defaultHeaders: graphiql.defaultHeaders } : {}) }
-      : { title: 'WhatsApp Groups GraphQL' },
+      : {
+          title: 'WhatsApp Groups GraphQL',
+          // GraphiQL streams subscriptions over SSE with GET requests, which CSRF prevention refuses
+          // without one of CSRF_HEADERS; GraphiQL's own page is same-origin, so it may send one.
+          additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
+          ...(graphiql ? { defaultTabs: graphiql.defaultTabs, ...(graphiql.defaultHeaders ? { defaultHeaders: graphiql.defaultHeaders } : {}) } : {}),
+        },
   });
 
   return {

@@ -1,5 +1,6 @@
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphiqlForSandbox } from '../../src/sandbox-graphiql.js';
+import { graphiqlForSandbox, walkthroughSteps } from '../../src/sandbox-graphiql.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
@@ -8,18 +9,39 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-/** Runs one named operation of GraphiQL's default document with GraphiQL's default headers. */
-async function run(operationName: string): Promise<{ data?: Record<string, any>; errors?: unknown[] }> {
-  const defaults = graphiqlForSandbox(gw.sandbox);
+/** Runs one GraphiQL tab as its ▶ does: the tab's document (one operation), variables and headers. */
+async function run(name: string, { variables = true } = {}): Promise<{ data?: Record<string, any>; errors?: unknown[] }> {
+  const steps = walkthroughSteps(gw.sandbox);
+  const tab = graphiqlForSandbox(gw.sandbox).defaultTabs[steps.findIndex((step) => step.name === name)]!;
   const response = await fetch(gw.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(JSON.parse(defaults.defaultHeaders!) as Record<string, string>) },
-    body: JSON.stringify({ query: defaults.defaultQuery, operationName }),
+    headers: { 'content-type': 'application/json', ...(JSON.parse(tab.headers!) as Record<string, string>) },
+    body: JSON.stringify({ query: tab.query, ...(variables ? { variables: JSON.parse(tab.variables!) } : {}) }),
   });
   return (await response.json()) as never;
 }
 
-describe("GraphiQL's default document walks a group's lifecycle with the demo token", () => {
+describe("GraphiQL's tabs walk a group's lifecycle with the demo token", () => {
+  it('opens one tab per step, each holding exactly one operation named as the tab, with the demo token', () => {
+    const { defaultTabs } = graphiqlForSandbox(gw.sandbox);
+    const names = defaultTabs.map((tab) => {
+      const operations = parse(tab.query).definitions.filter((d) => d.kind === 'OperationDefinition');
+      expect(operations).toHaveLength(1);
+      expect(JSON.parse(tab.headers!)).toEqual({ Authorization: `Bearer ${gw.sandbox.demoToken}` });
+      return operations[0]!.name?.value;
+    });
+    expect(names).toEqual(walkthroughSteps(gw.sandbox).map((step) => step.name));
+    expect(names).toEqual(expect.arrayContaining(['DemoGroups', 'ListGroups', 'GroupEvents', 'CreateGroup', 'InviteLink']));
+  });
+
+  it('runs each query tab with its variables editor empty, as GraphiQL 5 opens its first tab', async () => {
+    for (const name of ['DemoGroups', 'ListGroups', 'InviteLink', 'JoinRequests']) {
+      const result = await run(name, { variables: false });
+      expect(result.errors, name).toBeUndefined();
+      expect(Object.values(result.data!)[0], name).toEqual(expect.any(Object));
+    }
+  });
+
   it('lists, creates, reads and resets an invite link, approves a join request and removes a participant', async () => {
     const listed = await run('ListGroups');
     expect(listed.errors).toBeUndefined();
@@ -50,5 +72,6 @@ describe("GraphiQL's default document walks a group's lifecycle with the demo to
 
     const demo = await run('DemoGroups');
     expect(demo.errors).toBeUndefined();
+    expect(demo.data!.first.subject).toEqual(expect.any(String));
   });
 });

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** The walkthrough's tabs in order, but for GroupEvents (a subscription: the second test). */
+const STEPS = ['DemoGroups', 'ListGroups', 'CreateGroup', 'InviteLink', 'ResetInviteLink', 'JoinRequests', 'ApproveJoinRequest', 'RemoveParticipant'];
 
 let proc: GatewayProcess;
 let browser: Browser;
@@ -12,46 +14,110 @@ let graphiqlUrl: string;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   proc = startGatewayProcess({ PORT: '0' });
-  graphiqlUrl = (await proc.waitFor(/GraphiQL:\s+(http:\S+)/))[1]!;
+  graphiqlUrl = (await proc.waitFor(/GraphiQL:\s+(http:\S+)/, 60_000))[1]!;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();
   await proc?.stop('SIGKILL');
 });
 
+/** Opens GraphiQL with everything not served by this machine refused, as without internet access. */
+async function openGraphiQL(page: Page, offLoopback: string[]): Promise<void> {
+  await page.route('**/*', (route) => {
+    const { hostname } = new URL(route.request().url());
+    if (hostname === 'localhost' || hostname === '127.0.0.1') return route.continue();
+    offLoopback.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(graphiqlUrl);
+  await page.locator('.graphiql-execute-button').waitFor({ timeout: 30_000 });
+}
+
+/** The result pane's text (Monaco renders spaces as no-break spaces). */
+const shown = (page: Page) => page.locator('.result-window').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+
+/**
+ * Selects a tab from the keyboard (focus, Enter). A mouse press would focus the tab first, and in
+ * headless Chromium GraphiQL's drag-to-reorder then moves the focused tab from under the pointer
+ * (its transform applies only `:focus-within`), so the release misses it.
+ */
+async function selectTab(page: Page, name: string): Promise<void> {
+  await page.locator(`.graphiql-tab-button[title="${name}"]`).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('.graphiql-tab-active').innerText(), { timeout: 10_000 }).toBe(name);
+  // GraphiQL parses the tab's document a moment later: ▶ before that would send the previous tab's
+  // operation name (a person is never that fast). Its tab state, kept in localStorage, says when.
+  const operationName = () =>
+    page.evaluate(() => {
+      const state = JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{}') as { activeTabIndex?: number; tabs?: { operationName?: string }[] };
+      return state.tabs?.[state.activeTabIndex ?? -1]?.operationName;
+    });
+  await expect.poll(operationName, { timeout: 10_000 }).toBe(name);
+}
+
+/** Selects a tab and presses ▶ once; resolves with the JSON answer of that operation's POST. */
+async function runTab(page: Page, name: string): Promise<{ data?: Record<string, any> | null; errors?: unknown }> {
+  await selectTab(page, name);
+  const answer = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes(`${name}(`),
+    { timeout: 30_000 },
+  );
+  await page.locator('.graphiql-execute-button').click();
+  return (await (await answer).json()) as never;
+}
+
 describe('GraphiQL', () => {
-  it('loads with no internet access and runs its default query against the sandbox', async () => {
+  it('loads with no internet access, offers the explorer, and runs every tab of the walkthrough with one click', async () => {
     const page = await browser.newPage();
     const offLoopback: string[] = [];
-    // Everything not served by this machine is refused, as on a machine without internet access.
-    await page.route('**/*', (route) => {
-      const { hostname } = new URL(route.request().url());
-      if (hostname === 'localhost' || hostname === '127.0.0.1') return route.continue();
-      offLoopback.push(route.request().url());
-      return route.abort();
-    });
-    await page.goto(graphiqlUrl);
-    const execute = page.locator('.graphiql-execute-button');
-    await execute.waitFor({ timeout: 20_000 });
+    await openGraphiQL(page, offLoopback);
+    await expect(page.locator('.graphiql-tab-button').allInnerTexts()).resolves.toEqual([
+      'DemoGroups', 'ListGroups', 'GroupEvents', ...STEPS.slice(2),
+    ]);
+    // The explorer plugin is bundled with the page, so it is there offline too.
+    await expect(page.getByRole('button', { name: 'Show GraphiQL Explorer' }).count()).resolves.toBe(1);
 
-    // GraphiQL also POSTs its introspection query; wait for the run of the default operation.
-    const responsePromise = page.waitForResponse(
-      (r) => r.url().startsWith(graphiqlUrl) && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('DemoGroups'),
-    );
-    await execute.click();
-    // The default document holds one operation per lifecycle step: GraphiQL asks which to run.
-    await page.getByRole('menuitem', { name: 'DemoGroups' }).click({ timeout: 20_000 });
-    const result = (await (await responsePromise).json()) as { data?: { first?: { subject?: string } }; errors?: unknown };
-    expect(result.errors).toBeUndefined();
-    expect(result.data?.first?.subject).toEqual(expect.any(String));
-    // The result pane shows it too (Monaco renders spaces as no-break spaces).
-    const shown = () => page.locator('.result-window').innerText().then((text) => text.replace(/\u00a0/g, ' '));
-    await expect.poll(shown, { timeout: 10_000 }).toContain(`"subject": "${result.data!.first!.subject!}"`);
+    for (const name of STEPS) {
+      const result = await runTab(page, name);
+      expect(result.errors, name).toBeUndefined();
+      const data = Object.values(result.data ?? {})[0];
+      expect(data, name).toEqual(expect.any(Object));
+      // Answered at once: no menu asking which operation to run, and the result pane shows the data.
+      await expect(page.getByRole('menuitem').count()).resolves.toBe(0);
+      const field = Object.keys(result.data!)[0]!;
+      await expect.poll(() => shown(page), { timeout: 15_000 }).toContain(`"${field}": {`);
+    }
     expect(offLoopback).toEqual([]);
-  }, 60_000);
+  }, 180_000);
+
+  it('streams GroupEvents in one window and shows GroupCreated once the CreateGroup tab runs in a second', async () => {
+    const offLoopback: string[] = [];
+    const events = await browser.newPage();
+    await openGraphiQL(events, offLoopback);
+    await selectTab(events, 'GroupEvents');
+    // GraphiQL streams a subscription over SSE with a GET request: its answer's headers mean it is open.
+    const streaming = events.waitForResponse(
+      (r) => r.request().method() === 'GET' && decodeURIComponent(r.url()).includes('GroupEvents(') && r.status() === 200,
+      { timeout: 30_000 },
+    );
+    await events.locator('.graphiql-execute-button').click();
+    await streaming;
+
+    const creator = await browser.newPage();
+    await openGraphiQL(creator, offLoopback);
+    const created = await runTab(creator, 'CreateGroup');
+    expect(created.errors).toBeUndefined();
+    const requestId = (created.data as { createGroup: { requestId: string } }).createGroup.requestId;
+
+    await expect.poll(() => shown(events), { timeout: 30_000 }).toContain('"__typename": "GroupCreated"');
+    expect(await shown(events)).toContain(`"requestId": "${requestId}"`);
+    // Still streaming: the ▶ button of a running subscription is a stop button.
+    await expect(events.locator('.graphiql-execute-button').getAttribute('aria-label')).resolves.toMatch(/stop/i);
+    expect(offLoopback).toEqual([]);
+  }, 180_000);
 });
