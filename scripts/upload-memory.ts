@@ -1,5 +1,5 @@
 /**
- * Measures the gateway's peak memory for uploads (the README's "Memory" paragraph quotes the output):
+ * Measures the gateway's peak memory for uploads (docs/lifecycle.md, "Memory", quotes the output):
  *   npx tsx scripts/upload-memory.ts
  * The gateway runs as its own process (as `npm start` runs it) in front of a sandbox started here,
  * so neither the sandbox nor this client is counted. Linux only: reads VmRSS/VmHWM from /proc.

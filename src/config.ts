@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Where group reads go when an operation needs several groups (see README, "Batching"). */
+/** Where group reads go when an operation needs several groups (see docs/credentials-and-batching.md). */
 export const BATCH_MODES = ['batch', 'ids', 'single'] as const;
 export type BatchMode = (typeof BATCH_MODES)[number];
 

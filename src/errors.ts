@@ -1,7 +1,7 @@
 /**
  * The gateway's public error codes: every GraphQL error carries one as `extensions.code`.
  * Clients match on these strings, so they are a contract: add, never rename.
- * The README's error table is checked against this one by a test.
+ * The error table of docs/errors.md is checked against this one by a test.
  */
 export const ERROR_CODES = {
   UNAUTHENTICATED:

@@ -36,7 +36,7 @@ export class GatewayMetrics {
 
   private readonly operations = new Counter({
     name: 'graphql_operations_total',
-    help: 'GraphQL requests by operation name (bounded: see README), type and outcome (OK or the first error code).',
+    help: 'GraphQL requests by operation name (bounded: see docs/operations.md), type and outcome (OK or the first error code).',
     labelNames: ['operation', 'type', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -50,7 +50,7 @@ const seedSchema = z.object({
     .optional(),
 });
 
-/** Any webhook item, as tests and demos need (what Meta would send; see README "Events and webhooks"). */
+/** Any webhook item, as tests and demos need (what Meta would send; see docs/events-and-webhooks.md). */
 const webhookSchema = z.object({
   field: z.enum(['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update']),
   phoneNumberId: z.string().regex(/^\d+$/).optional(),

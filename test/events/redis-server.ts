@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 
 /** A throwaway Debian `redis-server` on a free loopback port: no persistence, stopped and started at will. */
 export interface RedisServer {
@@ -17,7 +19,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Fails in one line naming what is missing when this machine has no `redis-server` (never a skip). */
+function requireRedisServer(): void {
+  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'redis-server')));
+  if (!found) throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does)');
+}
+
 export async function startRedis(): Promise<RedisServer> {
+  requireRedisServer();
   const port = await freePort();
   let child: ChildProcess | undefined;
   const redis: RedisServer = {

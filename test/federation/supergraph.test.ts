@@ -33,7 +33,7 @@ beforeAll(async () => {
   const gateway = new ApolloGateway({
     supergraphSdl: composed.supergraphSdl,
     // The router forwards the caller's Authorization header to the subgraphs: the propagation a
-    // platform team configures (README, "Federating into a supergraph").
+    // platform team configures (docs/federation.md).
     buildService: ({ url }) =>
       new RemoteGraphQLDataSource<RouterContext>({
         url,

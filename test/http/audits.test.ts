@@ -5,7 +5,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 /**
  * graphql-http's server audits against the real gateway on a socket, with every plugin in place
  * (CSRF, limits, error codes). Every MUST passes; SHOULD and MAY audits are recorded: the only ones
- * not ok are the three GET audits that CSRF prevention answers with 403 (see README).
+ * not ok are the three GET audits that CSRF prevention answers with 403 (see docs/reliability-and-limits.md, "CSRF and CORS").
  */
 let gw: TestGateway;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { Fault } from '../../src/sandbox/index.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**
- * Every Graph error code of the README's error table, one row each, end to end: the sandbox answers
+ * Every Graph error code of the error table (docs/errors.md), one row each, end to end: the sandbox answers
  * the read with that envelope, the client sees the gateway code and the Graph code, and none of
  * these is retried (only 5xx and transient codes are).
  */
