@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { GROUPS, seedFixture } from './fixture.js';
 import { detectMutations } from './gateway-schema.js';
 import { LoadGenerator } from './load.js';
-import { cpuSeconds, rssBytes } from './proc-stats.js';
+import { cpuSeconds, rssBytes } from '../support/proc-stats.js';
 import { SandboxAdmin } from './sandbox-admin.js';
 import { SCENARIOS, type HttpCall } from './scenarios.js';
 import { startGateway, startSandbox, type GatewayVariant, type Server } from './servers.js';

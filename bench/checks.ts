@@ -6,7 +6,7 @@
 import type { LoadGenerator } from './load.js';
 import type { LoggedRequest, SandboxAdmin } from './sandbox-admin.js';
 import { checkOnce } from './measure.js';
-import { cpuSeconds } from './proc-stats.js';
+import { cpuSeconds } from '../support/proc-stats.js';
 import { entities, graphql, type Fixture, type HttpCall } from './scenarios.js';
 
 /** What one call sent upstream: `kind ids×N fields=a,b` per request, in order (a batch adds its operations' kinds). */

@@ -10,7 +10,6 @@
  *      per second delivered to the 100 subscribers meanwhile.
  * Environment: EVENTS_BENCH_SECONDS (throughput phase, default 10), EVENTS_BENCH_LATENCY_EVENTS (default 200).
  */
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -18,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
-import { freePort, startNode, type Started } from './processes.js';
+import { freePort, startNode, type Started } from '../support/processes.js';
+import { startRedis } from '../support/redis-server.js';
 import { percentile } from './stats.js';
 
 const SECRET = 'bench-events-app-secret';
@@ -30,8 +30,7 @@ const seconds = Number(process.env.EVENTS_BENCH_SECONDS ?? 10);
 const latencyEvents = Number(process.env.EVENTS_BENCH_LATENCY_EVENTS ?? 200);
 
 async function main(): Promise<void> {
-  const redisPort = await freePort();
-  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = await startRedis();
   const started: Started[] = [];
   const clients: Client[] = [];
   try {
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
         await startNode({
           name,
           script: dist('src/main.js'),
-          env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), GRAPH_API_URL: sandboxUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}`, WHATSAPP_APP_SECRET: SECRET, LOG_LEVEL: 'warn' },
+          env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), GRAPH_API_URL: sandboxUrl, REDIS_URL: redis.url, WHATSAPP_APP_SECRET: SECRET, LOG_LEVEL: 'warn' },
           readyUrl: `${url}/ready`,
         }),
       );
@@ -152,7 +151,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     for (const s of started.reverse()) await s.stop();
-    redis.kill('SIGKILL');
+    await redis.stop();
   }
 }
 

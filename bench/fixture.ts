@@ -2,7 +2,7 @@
  * What every benchmark run seeds into its sandbox: a token that sees every group, and groups with
  * 8 participants and a realistic description (so "every field" is a fair comparison for pushdown).
  */
-import { greyJpeg } from './jpeg.js';
+import { greyJpeg } from '../support/jpeg.js';
 import type { SandboxAdmin } from './sandbox-admin.js';
 import { JOIN_REQUEST_PAGE, type Fixture } from './scenarios.js';
 import type { BenchSettings } from './settings.js';

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadGenerator, LoadResult } from './load.js';
-import { cpuSeconds, RssSampler } from './proc-stats.js';
+import { cpuSeconds, RssSampler } from '../support/proc-stats.js';
 import type { SandboxAdmin } from './sandbox-admin.js';
 import type { HttpCall, ScenarioKey, Target } from './scenarios.js';
 import type { BenchSettings } from './settings.js';

@@ -11,12 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { seedFixture } from './fixture.js';
 import { LoadGenerator, type LoadRequest } from './load.js';
-import { freePort, startNode, type Started } from './processes.js';
+import { freePort, startNode, type Started } from '../support/processes.js';
 import { SandboxAdmin } from './sandbox-admin.js';
 import { SCENARIOS, type HttpCall } from './scenarios.js';
 import { startBareProxy, startSandbox } from './servers.js';
 import { readSettings } from './settings.js';
-import { cpuSeconds } from './proc-stats.js';
+import { cpuSeconds } from '../support/proc-stats.js';
 import { percentile } from './stats.js';
 
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);

@@ -5,36 +5,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { CpuRatioCheck, EntitiesCheck, PushdownCheck } from './checks.js';
 import type { Measurement } from './measure.js';
-import type { ScenarioKey, Target } from './scenarios.js';
+import type { Target } from './scenarios.js';
 import { SCENARIOS } from './scenarios.js';
-import type { BenchSettings } from './settings.js';
-import { evaluateTargets, type TargetVerdict } from './targets.js';
-
-export interface BenchResults {
-  startedAt: string;
-  elapsedSeconds?: number;
-  machine: { cpu: string; cpus: number; memoryGiB: number; node: string; kernel: string; loadAverageAtStart: number[] };
-  settings: BenchSettings;
-  measurements: Measurement[];
-  checks: {
-    equivalence?: {
-      scenario: ScenarioKey;
-      gateway: string[];
-      direct: string[];
-      /** No REST call does the same work (two dependent calls): only the request count is compared. */
-      noBaseline?: boolean;
-      expectedRequests?: number | undefined;
-      same: boolean;
-      error?: string;
-    }[];
-    pushdown?: PushdownCheck;
-    entities?: EntitiesCheck;
-    cpuRatio?: CpuRatioCheck;
-  };
-  targets?: TargetVerdict[];
-}
+import type { BenchResults, TargetVerdict } from './results.js';
+import { evaluateTargets } from './targets.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 

@@ -4,7 +4,7 @@
  * send instead. `run.ts` checks, before any load, that both produce the same upstream traffic.
  */
 import type { LoadRequest } from './load.js';
-import { graphqlUpload, multipart } from './multipart.js';
+import { graphqlUpload, multipart } from '../support/multipart.js';
 
 /**
  * direct = the sandbox over REST (floor); proxy = bare node:http + undici (ceiling); plain = plain
@@ -238,7 +238,7 @@ function restBatch(f: Fixture, paths: readonly string[]): HttpCall {
   };
 }
 
-/** `POST /{v}/{id}` with a JSON body (notes §1.4). */
+/** `POST /{v}/{id}` with a JSON body (docs/graph-api-facts.md, "Endpoints"). */
 function restUpdate(f: Fixture, id: string, subject: string): HttpCall {
   return {
     method: 'POST',
@@ -249,7 +249,7 @@ function restUpdate(f: Fixture, id: string, subject: string): HttpCall {
   };
 }
 
-/** `POST /{v}/{id}` multipart with `messaging_product` and the picture as `file` (notes §1.4). */
+/** `POST /{v}/{id}` multipart with `messaging_product` and the picture as `file` (docs/graph-api-facts.md, "Endpoints"). */
 function restPicture(f: Fixture, id: string): HttpCall {
   const form = multipart([
     { name: 'messaging_product', value: 'whatsapp' },

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freePort, startNode, type Started } from './processes.js';
+import { freePort, startNode, type Started } from '../support/processes.js';
 import type { BenchSettings } from './settings.js';
 
 export interface Server extends Started {

@@ -14,7 +14,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { seedFixture, TOKEN } from './fixture.js';
 import { detectMutations } from './gateway-schema.js';
 import { LoadGenerator, type LoadRequest } from './load.js';
-import { rssBytes } from './proc-stats.js';
+import { rssBytes } from '../support/proc-stats.js';
 import { SandboxAdmin } from './sandbox-admin.js';
 import { SCENARIOS, type HttpCall } from './scenarios.js';
 import { startGateway, startSandbox } from './servers.js';

@@ -2,16 +2,8 @@
  * Issue 6's and issue 13's targets, judged on one run's figures. All throughput targets are ratios to the bare
  * proxy measured in the same run, never absolute numbers (the machine is shared and noisy).
  */
-import type { Measurement } from './measure.js';
-import type { BenchResults } from './report.js';
+import type { BenchResults, TargetVerdict } from './results.js';
 import { SCENARIOS, type ScenarioKey, type Target } from './scenarios.js';
-
-export interface TargetVerdict {
-  target: string;
-  measured: string;
-  /** 'info' marks a figure shown for comparison, not a target. */
-  verdict: 'met' | 'NOT met' | 'not measured' | 'info';
-}
 
 /** 20 uploads of 1 MiB in flight at once. */
 const UPLOAD_BYTES_IN_FLIGHT = 20 * 2 ** 20;

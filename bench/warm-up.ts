@@ -7,7 +7,7 @@
  * row bring no new best CPU/op (by more than 5 %), or BENCH_WARMUP_MAX_S has passed.
  */
 import type { LoadGenerator, LoadRequest } from './load.js';
-import { cpuSeconds } from './proc-stats.js';
+import { cpuSeconds } from '../support/proc-stats.js';
 
 export interface WarmUpOptions {
   /** The first, unmeasured load (BENCH_WARMUP_S). */

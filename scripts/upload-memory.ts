@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { startSandbox } from '../src/sandbox/index.js';
-import { postMultipart } from '../test/helpers/multipart.js';
-import { memoryOf, peakGrowthOf } from '../test/helpers/process-memory.js';
-import { startGatewayProcess } from '../test/helpers/start-process.js';
-import { makeJpeg } from '../test/sandbox/jpeg.js';
+import { postMultipart } from '../support/multipart.js';
+import { memoryOf, peakGrowthOf } from '../support/proc-stats.js';
+import { startGatewayProcess } from '../support/processes.js';
+import { makeJpeg } from '../support/jpeg.js';
 
 const TOKEN = 'upload-memory-token';
 const MB = 1_000_000;
@@ -44,7 +44,7 @@ try {
   const declared = await peakGrowthOf(pid, () => upload(fifty));
   report('50 MB upload, Content-Length declared', declared, `HTTP ${declared.result.status}, ${mib(declared.result.bytesSent)} sent before the answer, connection: ${declared.result.connection}`);
   // A client that streams on without looking: the gateway answers and Node closes the connection,
-  // so the client may see a reset instead of the answer (see docs/mutations.md); memory is what counts here.
+  // so the client may see a reset instead of the answer (docs/lifecycle.md, "Uploads: the GraphQL multipart request spec"); memory is what counts here.
   const chunked = await peakGrowthOf(pid, () => upload(fifty, 'chunked').catch((error: Error) => error));
   report(
     '50 MB upload, chunked',

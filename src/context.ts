@@ -7,8 +7,7 @@ import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import type { GraphReader } from './graph/graph-reader.js';
 import { LifecycleWriter } from './graph/lifecycle-writes.js';
 import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
-import { operationSignal } from './plugins/use-operation-timeout.js';
-import { traceOf } from './request-trace.js';
+import { operationSignal, traceOf } from './request-state.js';
 import type { GroupEvents } from './events/group-events.js';
 import { tokenFingerprint } from './graph/token-fingerprint.js';
 

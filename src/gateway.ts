@@ -135,7 +135,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       // requests refused by the plugins below are still counted.
       ...(metrics ? [useMetrics({ metrics, outcomeCodes: new Set(Object.keys(ERROR_CODES)) })] : []),
       // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
-      // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
+      // First: after the upload parser it would see a request already parsed and relabelled as JSON
+      // (@whatwg-node/server's normalizeNodeRequest, https://github.com/ardatan/whatwg-node/blob/master/packages/server/src/utils.ts).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads({
         defaultAccessToken: config.defaultAccessToken,

@@ -48,7 +48,7 @@ function bufferedStdout(): DestinationStream {
 
 /**
  * Structured JSON logs (pino) with token redaction. Lines about a GraphQL request carry its
- * `requestId` because the logging plugin writes it on them (request-trace.ts).
+ * `requestId` because the logging plugin writes it on them (request-state.ts).
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(

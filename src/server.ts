@@ -76,7 +76,7 @@ export async function startServer({
     res.once('close', () => {
       inFlight--;
       // Node 20: a response that was in flight when close() was called keeps its socket alive until
-      // keepAliveTimeout, and close() waits for it (library notes §9): let it go as soon as it is idle.
+      // keepAliveTimeout, and close() waits for it (test/reliability/shutdown.test.ts): let it go as soon as it is idle.
       if (shuttingDown) setImmediate(() => server.closeIdleConnections());
     });
   });

@@ -1,5 +1,5 @@
 import type { GraphParticipant } from '../graph/types.js';
-import type { GroupChange } from '../webhooks/envelope.js';
+import type { GroupChange } from './group-change.js';
 import type { EventError, FailedParticipantData, GroupEventData, GroupEventKind, PictureChange, SettingChange } from './group-event.js';
 
 type Item = Record<string, unknown>;

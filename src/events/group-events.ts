@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { GroupChange } from '../webhooks/envelope.js';
+import type { GroupChange } from './group-change.js';
 import { EventHub, returningAtOnce } from './event-hub.js';
 import { GatewayError } from '../errors.js';
 import { EventStoreUnavailable, type EventStore } from './event-store.js';

@@ -13,7 +13,7 @@ export interface GraphClientOptions {
   baseUrl: string;
   /** Path version prefix, e.g. v23.0 */
   version: string;
-  /** With a secret, every call carries appsecret_proof + appsecret_time (notes §5). */
+  /** With a secret, every call carries appsecret_proof + appsecret_time (https://developers.facebook.com/docs/facebook-login/security/#appsecret). */
   appSecret?: string | undefined;
   /** Deadline of one call, every attempt and backoff included (UPSTREAM_TIMEOUT_MS). */
   timeoutMs: number;
@@ -256,7 +256,7 @@ function discard(body: UpstreamResponse['body']): void {
 }
 
 /**
- * Handles both shapes the notes call uncertain: JSON bodies and empty ones (204, or no body at all).
+ * Handles both shapes Meta's docs leave uncertain (docs/graph-api-facts.md, ASSUMPTIONs): JSON bodies and empty ones (204, or no body at all).
  * A redirect is an error and is never followed (the Authorization header must not travel to
  * another host); a body over `maxBytes` is an error, read no further than the limit. The call's
  * `secrets` are replaced in the body before it is parsed: a Graph message (a batch slot's too) may
@@ -318,7 +318,7 @@ async function readCapped(headers: IncomingHttpHeaders, body: UpstreamResponse['
 }
 
 /**
- * Seconds until access is regained, from `x-business-use-case-usage` (minutes, notes §5) or a
+ * Seconds until access is regained, from `x-business-use-case-usage` (minutes; https://developers.facebook.com/docs/graph-api/overview/rate-limiting/) or a
  * standard `retry-after`.
  */
 export function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {

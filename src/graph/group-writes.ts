@@ -52,7 +52,7 @@ export class GroupWriter implements GroupWrites {
    * Content-Length and streams the bytes from disk, so the picture is never held in memory whole.
    */
   async updatePicture(id: string, jpeg: Blob): Promise<WriteReceipt> {
-    // undici's own FormData: Node 20's global one (bundled undici 6) fails inside undici 7 (notes §4.5).
+    // undici's own FormData: Node 20's global one (bundled undici 6) makes undici 7 throw `action is not a function`; test/mutations/upload-picture.test.ts sends pictures through this.
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
     form.set('file', jpeg.type === 'image/jpeg' ? jpeg : new Blob([jpeg], { type: 'image/jpeg' }), 'profile.jpg');

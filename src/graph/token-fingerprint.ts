@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import type { GraphCredentials } from './client.js';
 
 /**
  * A token as a key that cannot be turned back into the token: what the gateway keeps about a
@@ -12,10 +11,17 @@ export function tokenFingerprint(token: string): string {
   return hash('sha256', token, 'base64url').slice(0, 32);
 }
 
-const fingerprints = new WeakMap<GraphCredentials, string>();
+/** A caller's credentials as far as a fingerprint goes (GraphClient's GraphCredentials is one). */
+export interface TokenHolder {
+  readonly token: string;
+  /** tokenFingerprint(token), when the caller has computed it already. */
+  readonly fingerprint?: string | undefined;
+}
+
+const fingerprints = new WeakMap<TokenHolder, string>();
 
 /** The caller's fingerprint: the one the context computed for the request, else computed once per credentials object. */
-export function fingerprintOf(credentials: GraphCredentials): string {
+export function fingerprintOf(credentials: TokenHolder): string {
   if (credentials.fingerprint !== undefined) return credentials.fingerprint;
   let fingerprint = fingerprints.get(credentials);
   if (fingerprint === undefined) {

@@ -10,9 +10,6 @@ export const MAX_OPERATION_NAMES = 100;
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** Outcome of one Graph request that got an HTTP answer or failed on the way. */
-export type GraphOutcome = '2xx' | UpstreamError['code'];
-
 /** How one request to the webhook route ended: a fixed set, nothing taken from the request. */
 export const WEBHOOK_OUTCOMES = [
   'accepted', 'bad_signature', 'too_large', 'not_json', 'no_secret', 'store_failed', 'aborted', 'method_not_allowed', 'verification_ok', 'verification_refused',

@@ -69,7 +69,9 @@ function publicGraphQLError(error: GraphQLError): GraphQLError {
 /**
  * graphql-js suggests names ("Did you mean \"subject\"?", "Did you mean the enum value …?") in
  * validation and in variable coercion messages: that lists schema members to a caller who may not
- * introspect. graphql-armor's blocker covers validation only (library notes §9).
+ * introspect. graphql-armor's blocker covers validation only
+ * (https://github.com/Escape-Technologies/graphql-armor/tree/main/packages/plugins/block-field-suggestions;
+ * test/reliability/corpus.test.ts checks that no answer suggests a name).
  */
 function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean [^?]*\?/g, '');

@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { createGraphQLError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graph/paging.js';
-import { groupIdProblem } from '../schema/group-id.js';
+import { groupIdProblem } from '../graph/group-id.js';
 import { fragmentsOf } from './fragments-of.js';
 
 export interface OperationLimitsPluginOptions {

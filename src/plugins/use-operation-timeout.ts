@@ -1,7 +1,7 @@
-import { setMaxListeners } from 'node:events';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from '../errors.js';
+import { deadlineOf, endOperationClock, startOperationClock } from '../request-state.js';
 
 export interface OperationTimeoutPluginOptions {
   /** OPERATION_TIMEOUT_MS: how long one GraphQL request may take, from its arrival to its result. */
@@ -14,23 +14,6 @@ export interface OperationTimeoutPluginOptions {
   graceMs?: number;
 }
 
-/** One request's deadline: a signal aborted when its time is up or when its client goes away. */
-interface OperationDeadline {
-  readonly signal: AbortSignal;
-  dispose(): void;
-}
-
-const startedAt = new WeakMap<Request, { at: number; timeoutMs: number; deadline?: OperationDeadline }>();
-
-/**
- * The signal the request's upstream calls use: aborted when the client disconnects, or with an
- * OPERATION_TIMEOUT GatewayError once OPERATION_TIMEOUT_MS has passed since the request arrived.
- * Without the plugin, the request's own signal.
- */
-export function operationSignal(request: Request): AbortSignal {
-  return deadlineOf(request)?.signal ?? request.signal;
-}
-
 /**
  * Bounds one GraphQL operation (OPERATION_TIMEOUT_MS): 200 aliased writes that each take the full
  * upstream deadline would otherwise keep a request (and its upstream slots) for minutes. At the
@@ -40,8 +23,7 @@ export function operationSignal(request: Request): AbortSignal {
 export function useOperationTimeout({ timeoutMs, graceMs = 1_000 }: OperationTimeoutPluginOptions): Plugin {
   return {
     onRequest({ request }) {
-      // Only a timestamp here: the timer is created when the operation first needs it.
-      startedAt.set(request, { at: performance.now(), timeoutMs });
+      startOperationClock(request, timeoutMs);
     },
     onExecute({ args, executeFn, setExecuteFn }) {
       const request = (args.contextValue as { request?: Request } | undefined)?.request;
@@ -50,43 +32,9 @@ export function useOperationTimeout({ timeoutMs, graceMs = 1_000 }: OperationTim
       setExecuteFn((executeArgs) => withinDeadline(executeFn(executeArgs) as Promise<ExecutionResult>, deadline.signal, graceMs));
     },
     onResponse({ request }) {
-      startedAt.get(request)?.deadline?.dispose();
-      startedAt.delete(request);
+      endOperationClock(request);
     },
   };
-}
-
-function deadlineOf(request: Request): OperationDeadline | undefined {
-  const entry = startedAt.get(request);
-  if (!entry) return undefined;
-  entry.deadline ??= createDeadline(request.signal, entry.timeoutMs - (performance.now() - entry.at), entry.timeoutMs);
-  return entry.deadline;
-}
-
-function createDeadline(clientSignal: AbortSignal, remainingMs: number, timeoutMs: number): OperationDeadline {
-  const controller = new AbortController();
-  // Every upstream call of the operation listens on it while in flight (up to MAX_IDS_PER_OPERATION).
-  setMaxListeners(0, controller.signal);
-  const timer = setTimeout(() => controller.abort(operationTimeoutError(timeoutMs)), Math.max(0, remainingMs));
-  timer.unref();
-  const onClientGone = () => controller.abort(clientSignal.reason);
-  if (clientSignal.aborted) onClientGone();
-  else clientSignal.addEventListener('abort', onClientGone, { once: true });
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      clientSignal.removeEventListener('abort', onClientGone);
-    },
-  };
-}
-
-function operationTimeoutError(timeoutMs: number): GatewayError {
-  return new GatewayError(
-    'OPERATION_TIMEOUT',
-    `The operation took longer than ${timeoutMs} ms (OPERATION_TIMEOUT_MS) and was stopped; its Graph API calls were cancelled ` +
-      '(a write already sent may still have been applied)',
-  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { withoutRedaction, type Logger } from '../logger.js';
 import { isExpectedError } from './error-masking.js';
 import { resultErrorCodes } from './result-error-codes.js';
-import { beginTrace, requestFields, type ServedRequest } from '../request-trace.js';
+import { beginTrace, requestFields, type ServedRequest } from '../request-state.js';
 
 export interface RequestLoggingPluginOptions {
   logger: Logger;

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { traceOf } from '../request-trace.js';
+import { traceOf } from '../request-state.js';
 import { resultErrorCodes } from './result-error-codes.js';
 
 /**

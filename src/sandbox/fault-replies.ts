@@ -62,7 +62,7 @@ export function faultReply(fault: ReplyingFault, fbtraceId: string, echo: EchoIn
 }
 
 /**
- * An envelope as §4.1 describes it, with the fault's code (or none: a bare 401 from a proxy or an
+ * A Graph error envelope (https://developers.facebook.com/docs/graph-api/guides/error-handling/), with the fault's code (or none: a bare 401 from a proxy or an
  * old endpoint). ASSUMPTION: with `echoCredentials`, the message quotes the token and proof the
  * request carried. Meta documents no message that does; Graph messages do quote parameter values
  * ("(#100) Param … must be …"), and this models the worst case a gateway must not pass on.

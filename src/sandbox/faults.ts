@@ -35,7 +35,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
     regainMinutes: z.number().min(0).finite().optional(),
     ...common,
   }),
-  // Any Graph error envelope: a code the other kinds do not produce (§4.2/§4.3), or none at all.
+  // Any Graph error envelope: a code the other kinds do not produce (src/sandbox/graph-errors.ts), or none at all.
   z.object({
     kind: z.literal('graph-error'),
     status: z.number().int().min(400).max(599),

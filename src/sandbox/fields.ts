@@ -20,8 +20,6 @@ const GROUP_FIELDS: Record<string, FieldReader> = {
   join_approval_mode: (g) => g.joinApprovalMode,
 };
 
-export const GROUP_FIELD_NAMES: readonly string[] = Object.keys(GROUP_FIELDS);
-
 function participantToWire(p: Participant): Record<string, string> {
   return {
     ...(p.waId !== undefined && { wa_id: p.waId }),

@@ -98,4 +98,3 @@ const batchOps = {
   kind: (op: Pick<GraphCall, 'method' | 'segments' | 'params'>): RequestKind =>
     requestKind(op.method, op.segments, { params: op.params, multipart: false }),
 };
-export type BatchOps = typeof batchOps;

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { assertGroupId } from './group-id.js';
+import { assertGroupId } from '../graph/group-id.js';
 
 interface DeleteGroupResult {
   id: string;

@@ -30,14 +30,10 @@ export interface GraphSelection {
 const wrappedVariables = new WeakMap<object, { coerced: Record<string, unknown>; sources: Record<string, never> }>();
 
 /**
- * The Graph `fields` the operation selects under `type` at this resolver: through fragments, inline
- * fragments, aliases and `@include`/`@skip`. Always includes `id`; `__typename` costs nothing upstream.
+ * The Graph `fields` the operation selects under `type` at this resolver (or under `fieldNodes`),
+ * through fragments, inline fragments, aliases and `@include`/`@skip`, always with `id`; and whether
+ * an edge is selected.
  */
-export function selectedGraphFields(info: GraphQLResolveInfo, type: GraphQLObjectType, fieldNodes?: readonly FieldNode[]): readonly GraphGroupField[] {
-  return selectedGraph(info, type, fieldNodes).fields;
-}
-
-/** The node fields and whether an edge is selected under `type` at this resolver (or under `fieldNodes`). */
 export function selectedGraph(info: GraphQLResolveInfo, type: GraphQLObjectType, fieldNodes: readonly FieldNode[] = info.fieldNodes): GraphSelection {
   if (hasVariableConditions(info)) return collectGraphSelection(info, type, fieldNodes);
   // Without variable-driven @include/@skip the answer depends only on the field nodes, and Yoga

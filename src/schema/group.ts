@@ -2,7 +2,7 @@ import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { GraphGroup, GraphGroupField, GraphParticipant } from '../graph/types.js';
 import { builder } from './builder.js';
-import { assertGroupId } from './group-id.js';
+import { assertGroupId } from '../graph/group-id.js';
 import { fromGraph, selectedGraph } from './graph-fields.js';
 
 export const JoinApprovalMode = builder.enumType('JoinApprovalMode', {

@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import { GroupRef, partialGroup } from './group.js';
-import { assertGroupId } from './group-id.js';
+import { assertGroupId } from '../graph/group-id.js';
 
 interface ResetResult {
   id: string;

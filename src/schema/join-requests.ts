@@ -3,7 +3,7 @@ import type { FailedItem, JoinRequestsOutcome } from '../graph/lifecycle-writes.
 import type { GatewayContext } from '../context.js';
 import { builder } from './builder.js';
 import { GroupRef, partialGroup } from './group.js';
-import { assertGroupId } from './group-id.js';
+import { assertGroupId } from '../graph/group-id.js';
 
 /** Meta's reference gives no cap; 50 keeps one call as small as a batch. */
 export const MAX_JOIN_REQUESTS_PER_CALL = 50;

@@ -2,7 +2,7 @@ import { GatewayError } from '../errors.js';
 import { builder } from './builder.js';
 import { FailedGroupParticipantRef, type FailedParticipant } from './failed-group-participant.js';
 import { GroupRef, partialGroup } from './group.js';
-import { assertGroupId } from './group-id.js';
+import { assertGroupId } from '../graph/group-id.js';
 
 /** Meta's reference: 1 to 8 participants per removal. */
 export const MAX_PARTICIPANTS_PER_REMOVAL = 8;

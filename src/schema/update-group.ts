@@ -6,7 +6,7 @@ import type { GroupTextChanges, WriteReceipt } from '../graph/group-writes.js';
 import type { ReservedPicture } from '../uploads/request-uploads.js';
 import { builder } from './builder.js';
 import { GroupRef, loadGroup } from './group.js';
-import { assertGroupId } from './group-id.js';
+import { assertGroupId } from '../graph/group-id.js';
 import './upload.js';
 
 /** Meta, "Group management": subject 1..128 characters after trimming, description at most 2048. */

@@ -3,7 +3,7 @@ import { imageSize } from 'image-size';
 import { GatewayError } from '../errors.js';
 import { readUpload } from './read-upload.js';
 
-/** API notes §1.4/§3: JPEG only, at most 5 MB (read as 5 MiB, as the sandbox does), square, at least 192×192. */
+/** docs/graph-api-facts.md, "Limits": JPEG only, at most 5 MB (read as 5 MiB, as the sandbox does), square, at least 192×192. */
 export const PROFILE_PICTURE_MAX_BYTES = 5 * 1024 * 1024;
 export const PROFILE_PICTURE_MIN_SIDE = 192;
 export const PROFILE_PICTURE_TYPE = 'image/jpeg';

@@ -1,13 +1,4 @@
-/** The four webhook fields of the Groups API; every other field on the endpoint is accepted and ignored. */
-export const GROUP_FIELDS = ['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update'] as const;
-export type GroupField = (typeof GROUP_FIELDS)[number];
-
-/** One `groups[]` item of one change, with what identifies where it came from. */
-export interface GroupChange {
-  field: GroupField;
-  phoneNumberId: string;
-  item: Record<string, unknown>;
-}
+import { GROUP_FIELDS, type GroupChange, type GroupField } from '../events/group-change.js';
 
 /**
  * Meta's envelope: `{"object":"whatsapp_business_account","entry":[{"id","changes":[{"field",

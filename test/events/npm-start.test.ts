@@ -3,7 +3,7 @@
  * gateway): a group created upstream shows up as GroupCreated on a subscription opened before.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 import { subscribeWs, wsClient } from './support.js';
 
 let proc: GatewayProcess;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startRedis } from './redis-server.js';
+import { startRedis } from '../../support/redis-server.js';
 
 describe('the redis-server the events tests start', () => {
   it('fails in one line naming the package when redis-server is not installed (never a skip)', async () => {

@@ -1,4 +1,4 @@
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 import { APP_SECRET, VERIFY_TOKEN } from './support.js';
 
 export interface Replica {

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareEventIds } from '../../src/events/group-event.js';
 import { startSandbox, WebhookDelivery, type Sandbox } from '../../src/sandbox/index.js';
-import { freePort, startRedis, type RedisServer } from './redis-server.js';
+import { freePort } from '../../support/processes.js';
+import { startRedis, type RedisServer } from '../../support/redis-server.js';
 import { startReplica, waitUntilReady, type Replica } from './replica.js';
 import { APP_SECRET, EVENT_FIELDS, postWebhook, subscribeWs, suspendItem, webhookBody, wsClient } from './support.js';
 

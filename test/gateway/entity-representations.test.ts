@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertGroupId } from '../../src/schema/group-id.js';
+import { assertGroupId } from '../../src/graph/group-id.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**

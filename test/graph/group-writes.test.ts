@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/graph/errors.js';
 import { writeReceipt } from '../../src/graph/group-writes.js';
 
-describe('write answers (API notes §1.4, §1.5 list two shapes)', () => {
+describe('write answers (Meta\'s docs give two shapes: src/sandbox/options.ts)', () => {
   it('accepts {"success": true}, also as the string "true", without a request id', () => {
     expect(writeReceipt({ success: true }, 'delete')).toEqual({ requestId: undefined });
     expect(writeReceipt({ messaging_product: 'whatsapp', success: 'true' }, 'delete')).toEqual({ requestId: undefined });

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { postMultipart, type MultipartRequest } from '../helpers/multipart.js';
-import { peakGrowthOf } from '../helpers/process-memory.js';
-import { startGatewayFor, type GatewayProcess } from '../helpers/start-process.js';
-import { makeJpeg } from '../sandbox/jpeg.js';
+import { postMultipart, type MultipartRequest } from '../../support/multipart.js';
+import { peakGrowthOf } from '../../support/proc-stats.js';
+import { startGatewayFor, type GatewayProcess } from '../../support/processes.js';
+import { makeJpeg } from '../../support/jpeg.js';
 
 const TOKEN = 'mutations-memory-token';
 const MB = 1_000_000;
 const MiB = 1024 * 1024;
 /**
  * Generous, against CI noise (garbage not yet collected counts too): a gateway that buffered the body
- * would grow by 50 MB or more. Measured figures (scripts/upload-memory.ts) are in docs/mutations.md.
+ * would grow by 50 MB or more. Measured figures (scripts/upload-memory.ts) are in docs/lifecycle.md, "Memory".
  */
 const MAX_GROWTH = 25 * MiB;
 

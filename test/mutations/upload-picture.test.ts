@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { postMultipart, type MultipartRequest } from '../helpers/multipart.js';
-import { makeJpeg } from '../sandbox/jpeg.js';
+import { postMultipart, type MultipartRequest } from '../../support/multipart.js';
+import { makeJpeg } from '../../support/jpeg.js';
 
 const TOKEN = 'mutations-upload-token';
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 import { SPAN_KIND, startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 
 const TOKEN = 'tracing-test-token-0123456789';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 
 /**
  * A generated corpus of hostile ids, operations and bodies against the real process (src/main.ts

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeJpeg } from '../sandbox/jpeg.js';
+import { makeJpeg } from '../../support/jpeg.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentCache, estimatedDocumentBytes } from '../../src/document-cache.js';
 import { createLogger } from '../../src/logger.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { postMultipart } from '../helpers/multipart.js';
+import { postMultipart } from '../../support/multipart.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
 /**

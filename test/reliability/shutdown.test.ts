@@ -5,7 +5,7 @@ import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer } from '../../src/server.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 
 /**
  * SIGTERM/SIGINT on the real process (src/main.ts with its in-process sandbox): requests in flight

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 import { get } from './graph-client.js';
 
 let proc: GatewayProcess | undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { bearer, call, get, graphErrorOf, postForm, postJson } from './graph-client.js';
-import { makeJpeg } from './jpeg.js';
+import { makeJpeg } from '../../support/jpeg.js';
 
 const TOKEN = 'writer';
 let sandbox: Sandbox;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** The walkthrough's tabs in order, but for GroupEvents (a subscription: the second test). */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { postMultipart } from '../helpers/multipart.js';
-import { peakGrowthOf } from '../helpers/process-memory.js';
-import { startGatewayFor, type GatewayProcess } from '../helpers/start-process.js';
-import { makeJpeg } from '../sandbox/jpeg.js';
+import { postMultipart } from '../../support/multipart.js';
+import { peakGrowthOf } from '../../support/proc-stats.js';
+import { startGatewayFor, type GatewayProcess } from '../../support/processes.js';
+import { makeJpeg } from '../../support/jpeg.js';
 
 const TOKEN = 'picture-memory-token';
 const MiB = 1024 * 1024;

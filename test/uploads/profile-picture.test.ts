@@ -2,7 +2,7 @@ import { WriteStream, type FileUpload } from 'graphql-upload-ts';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
 import { checkProfilePicture, readProfilePicture } from '../../src/uploads/profile-picture.js';
-import { makeJpeg } from '../sandbox/jpeg.js';
+import { makeJpeg } from '../../support/jpeg.js';
 
 /** The first bytes of a PNG file: signature and IHDR with 256×256. */
 const PNG = Buffer.concat([

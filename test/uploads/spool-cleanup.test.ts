@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { postMultipart, postWithLateFilePart, type MultipartRequest } from '../helpers/multipart.js';
+import { postMultipart, postWithLateFilePart, type MultipartRequest } from '../../support/multipart.js';
 import { openSpoolDescriptors, spoolFiles, untilEmpty } from '../helpers/spool.js';
-import { startGatewayFor, type GatewayProcess } from '../helpers/start-process.js';
-import { makeJpeg } from '../sandbox/jpeg.js';
+import { startGatewayFor, type GatewayProcess } from '../../support/processes.js';
+import { makeJpeg } from '../../support/jpeg.js';
 
 const TOKEN = 'spool-cleanup-token';
 const MiB = 1024 * 1024;

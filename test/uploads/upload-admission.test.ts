@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxLogger } from '../../src/sandbox/options.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { postMultipart, type MultipartRequest } from '../helpers/multipart.js';
+import { postMultipart, type MultipartRequest } from '../../support/multipart.js';
 import { watchSpool } from '../helpers/spool.js';
-import { makeJpeg } from '../sandbox/jpeg.js';
+import { makeJpeg } from '../../support/jpeg.js';
 
 const TOKEN = 'upload-admission-token';
 const UpdatePicture = 'mutation ($input: UpdateGroupInput!) { updateGroup(input: $input) { success } }';

@@ -1,9 +1,9 @@
 /**
- * What the benchmark knows about a process it did not instrument: CPU time and resident memory,
- * read from Linux's /proc, so the product carries no test hooks.
+ * What tests, scripts and the benchmark know about a process they did not instrument: CPU time and
+ * resident memory, read from Linux's /proc, so the product carries no test hooks.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Clock ticks per second for /proc/<pid>/stat times (almost always 100). */
 const CLOCK_TICKS = readClockTicks();
@@ -31,6 +31,25 @@ export function cpuSeconds(pid: number): number {
 /** Resident set size now, in bytes. */
 export function rssBytes(pid: number): number {
   return statusKb(pid, 'VmRSS') * 1024;
+}
+
+/** Resident memory now (`rss`) and its peak (VmHWM) since start or the last resetPeak(), in bytes. */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  return { rss: statusKb(pid, 'VmRSS') * 1024, peak: statusKb(pid, 'VmHWM') * 1024 };
+}
+
+/** Sets the process's peak resident size back to its current size (`5` > /proc/<pid>/clear_refs). */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** Runs `work` and returns its result with the process's peak resident growth over its size before. */
+export async function peakGrowthOf<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; baseline: number; peak: number; growth: number }> {
+  resetPeak(pid);
+  const baseline = memoryOf(pid).rss;
+  const result = await work();
+  const { peak } = memoryOf(pid);
+  return { result, baseline, peak, growth: peak - baseline };
 }
 
 function statusKb(pid: number, key: string): number {

@@ -1,3 +1,10 @@
+/**
+ * multipart/form-data for tests, scripts and the benchmark: the GraphQL multipart request spec
+ * (https://github.com/jaydenseric/graphql-multipart-request-spec) for the gateway, and the Graph
+ * API's picture upload form for direct calls. `postMultipart` streams one request with node:http
+ * (a test controls its length and pacing); `multipart` builds a body once, as bytes, so the load
+ * generator can replay it. Both write their parts with the same `partHeader`.
+ */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { request } from 'node:http';
@@ -54,10 +61,7 @@ export async function postMultipart(url: string, options: MultipartRequest): Pro
   const head = Buffer.from(
     part(boundary, 'operations', operations) +
       part(boundary, 'map', JSON.stringify(map)) +
-      (options.file
-        ? `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${options.file.filename ?? 'picture.jpg'}"\r\n` +
-          `Content-Type: ${options.file.contentType ?? 'image/jpeg'}\r\n\r\n`
-        : ''),
+      (options.file ? partHeader(boundary, '0', options.file.filename ?? 'picture.jpg', options.file.contentType ?? 'image/jpeg') : ''),
   );
   const tail = Buffer.from(`${options.file ? '\r\n' : ''}--${boundary}--\r\n`);
   const fileSize = !options.file ? 0 : 'bytes' in options.file ? options.file.bytes.length : options.file.size;
@@ -137,8 +141,14 @@ export async function postMultipart(url: string, options: MultipartRequest): Pro
   }
 }
 
+/** The header of one form-data part (RFC 7578): its name, and for a file its file name and type. */
+function partHeader(boundary: string, name: string, filename?: string, contentType?: string): string {
+  const disposition = `form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}`;
+  return `--${boundary}\r\nContent-Disposition: ${disposition}${contentType ? `\r\nContent-Type: ${contentType}` : ''}\r\n\r\n`;
+}
+
 function part(boundary: string, name: string, value: string): string {
-  return `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  return `${partHeader(boundary, name)}${value}\r\n`;
 }
 
 function* fileChunks(file: UploadBody | undefined): Generator<Buffer> {
@@ -259,4 +269,38 @@ function dechunk(body: Buffer): string {
     parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
     offset = lineEnd + 2 + size + 2;
   }
+}
+
+export interface Part {
+  name: string;
+  value: string | Buffer;
+  filename?: string;
+  contentType?: string;
+}
+
+export interface MultipartBody {
+  contentType: string;
+  body: Buffer;
+}
+
+/** A whole multipart body, built once. */
+export function multipart(parts: readonly Part[]): MultipartBody {
+  const boundary = `----bench${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    chunks.push(Buffer.from(partHeader(boundary, part.name, part.filename, part.contentType)));
+    chunks.push(typeof part.value === 'string' ? Buffer.from(part.value) : part.value);
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(chunks) };
+}
+
+/** One GraphQL operation whose variable `variable` is the uploaded file. */
+export function graphqlUpload(query: string, variables: Record<string, unknown>, variable: string, file: Part): MultipartBody {
+  return multipart([
+    { name: 'operations', value: JSON.stringify({ query, variables: { ...variables, [variable]: null } }) },
+    { name: 'map', value: JSON.stringify({ 0: [`variables.${variable}`] }) },
+    { ...file, name: '0' },
+  ]);
 }
