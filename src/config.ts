@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const BATCH_MODES = ['batch', 'ids', 'single'] as const;
 export type BatchMode = (typeof BATCH_MODES)[number];
 
+/** What `Cache-Control` GraphQL responses carry (see README, "Group cache"). */
+export const SUBGRAPH_CACHE_CONTROLS = ['no-store', 'private-max-age'] as const;
+export type SubgraphCacheControl = (typeof SUBGRAPH_CACHE_CONTROLS)[number];
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const onOff = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => v === 'true' || v === '1' || v === 'on');
@@ -50,6 +54,9 @@ const EnvSchema = z.object({
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   EVENT_RETENTION: positiveInt(10_000),
+  GROUP_CACHE_TTL_MS: nonNegativeInt(0),
+  GROUP_CACHE_MAX_ENTRIES: positiveInt(10_000),
+  SUBGRAPH_CACHE_CONTROL: z.enum(SUBGRAPH_CACHE_CONTROLS).default('no-store'),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   METRICS: onOff.default(true),
   PERSISTED_DOCUMENTS: z.string().min(1).optional(),
@@ -112,6 +119,12 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** How many recent group events are kept for `groupEvents(after:)`. */
   readonly eventRetention: number;
+  /** GROUP_CACHE_TTL_MS: how long a group read with one token is kept for that token; 0 = no group cache. */
+  readonly groupCacheTtlMs: number;
+  /** GROUP_CACHE_MAX_ENTRIES: (token, group) records kept in this process without REDIS_URL (least recently used go first). */
+  readonly groupCacheMaxEntries: number;
+  /** SUBGRAPH_CACHE_CONTROL: `private, no-store` on every GraphQL response, or `private, max-age=<TTL>` on successful queries. */
+  readonly subgraphCacheControl: SubgraphCacheControl;
   /** Prometheus metrics at GET /metrics (METRICS, default on). */
   readonly metrics: boolean;
   /** PERSISTED_DOCUMENTS: path of the trusted documents file (id → document JSON). */
@@ -209,6 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookVerifyToken: e.WHATSAPP_WEBHOOK_VERIFY_TOKEN,
     redisUrl: e.REDIS_URL,
     eventRetention: e.EVENT_RETENTION,
+    groupCacheTtlMs: e.GROUP_CACHE_TTL_MS,
+    groupCacheMaxEntries: e.GROUP_CACHE_MAX_ENTRIES,
+    subgraphCacheControl: e.SUBGRAPH_CACHE_CONTROL,
   });
 }
 

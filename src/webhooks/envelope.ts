@@ -33,6 +33,12 @@ export function groupChangesOf(body: unknown): GroupChange[] {
   return changes;
 }
 
+/** The groups these changes are about (a creation that failed names none). */
+export function groupIdsOf(changes: readonly GroupChange[]): string[] {
+  const ids = changes.map(({ item }) => stringAt(item, 'group_id')).filter((id): id is string => id !== undefined);
+  return [...new Set(ids)];
+}
+
 function isGroupField(field: string | undefined): field is GroupField {
   return (GROUP_FIELDS as readonly (string | undefined)[]).includes(field);
 }
