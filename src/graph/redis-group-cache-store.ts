@@ -68,7 +68,6 @@ export class RedisGroupCacheStore implements GroupCacheStore {
   }
 
   async read(fingerprint: string, groupIds: readonly string[]): Promise<Map<string, CachedSlot> | undefined> {
-    if (this.#pending.size > 0 && this.#redis.status === 'ready') void this.#catchUp();
     if (this.unavailableReason() !== undefined) return undefined;
     const pipeline = this.#redis.pipeline();
     for (const groupId of groupIds) pipeline.get(GENERATION_PREFIX + groupId).hget(RECORDS_PREFIX + groupId, fingerprint);
@@ -115,8 +114,9 @@ export class RedisGroupCacheStore implements GroupCacheStore {
 
   unavailableReason(): string | undefined {
     if (this.#redis.status !== 'ready') return 'redis unreachable';
-    if (this.#pending.size > 0) return 'redis unreachable (invalidations waiting)';
-    return undefined;
+    if (this.#pending.size === 0) return undefined;
+    void this.#catchUp();
+    return 'redis unreachable (invalidations waiting)';
   }
 
   async close(): Promise<void> {
@@ -138,20 +138,25 @@ export class RedisGroupCacheStore implements GroupCacheStore {
 
   /** Back in touch with Redis: make the invalidations that waited, then serve records again. */
   #catchUp(): Promise<void> {
-    this.#catchingUp ??= (async () => {
-      try {
-        while (this.#pending.size > 0 && this.#redis.status === 'ready') {
-          const groupIds = [...this.#pending];
-          await this.#invalidateInRedis(groupIds);
-          for (const groupId of groupIds) this.#pending.delete(groupId);
-        }
-        this.logger.info('group cache: Redis reachable, caching again');
-      } catch {
-        // Still unreachable: the next 'ready' tries again.
-      } finally {
+    if (!this.#catchingUp) {
+      this.#catchingUp = this.#makePending().finally(() => {
         this.#catchingUp = undefined;
-      }
-    })();
+      });
+    }
     return this.#catchingUp;
+  }
+
+  async #makePending(): Promise<void> {
+    try {
+      while (this.#pending.size > 0 && this.#redis.status === 'ready') {
+        const groupIds = [...this.#pending];
+        await this.#invalidateInRedis(groupIds);
+        for (const groupId of groupIds) this.#pending.delete(groupId);
+      }
+      if (this.#pending.size === 0) this.logger.info('group cache: Redis reachable, caching again');
+    } catch (error) {
+      // Still unreachable: the next 'ready', read or readiness check tries again.
+      this.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'group cache: invalidations still waiting for Redis');
+    }
   }
 }
