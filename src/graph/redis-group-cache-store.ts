@@ -10,6 +10,8 @@ const GENERATION_PREFIX = 'whatsapp:group-cache:generation:';
  * and a read that started before an invalidation finishes within OPERATION_TIMEOUT_MS.
  */
 const GENERATION_MARGIN_MS = 10 * 60_000;
+/** A Redis that takes longer than this counts as unreachable for that command. */
+const COMMAND_TIMEOUT_MS = 1_000;
 
 /**
  * Writes the record only while the group's generation is the one the read saw (a missing
@@ -47,10 +49,12 @@ export class RedisGroupCacheStore implements GroupCacheStore {
     private readonly ttlMs: number,
     private readonly logger: Logger,
   ) {
-    // Commands fail at once while disconnected (no offline queue): a read goes upstream rather than wait.
+    // Commands fail at once while disconnected (no offline queue), and after a second on a Redis
+    // that stopped answering: a read goes upstream rather than wait.
     this.#redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: 5000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     }) as WritingRedis;
