@@ -69,6 +69,11 @@ export class RedisThrottleStore implements SharedThrottleStore {
     await this.#redis.set(PREFIX + key + ':wait', code === undefined ? '0' : String(code), 'PX', Math.max(1, Math.round(waitMs)));
   }
 
+  /** Connected and answering commands (until then, and while away, nothing is known: see above). */
+  get ready(): boolean {
+    return this.#redis.status === 'ready';
+  }
+
   disconnect(): void {
     this.#redis.disconnect();
   }
