@@ -52,7 +52,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     if (script.throttleSend.has(pair)) {
       const minutes = script.throttleSend.get(pair);
       script.throttleSend.delete(pair);
-      const usage = minutes === undefined ? {} : { 'x-business-use-case-usage': JSON.stringify({ '1': [{ type: 'whatsapp', estimated_time_to_regain_access: minutes }] }) };
+      const usage: Record<string, string> = minutes === undefined ? {} : { 'x-business-use-case-usage': JSON.stringify({ '1': [{ type: 'whatsapp', estimated_time_to_regain_access: minutes }] }) };
       return void reply(400, envelope(131056, '(Business Account, Consumer Account) pair rate limit hit'), usage);
     }
     return void reply(200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.${log.length}` }] });
