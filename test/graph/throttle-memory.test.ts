@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GraphClient, type GraphCredentials } from '../../src/graph/client.js';
 import { GraphReader } from '../../src/graph/graph-reader.js';
@@ -189,6 +190,30 @@ describe('throttle memory, two replicas on one Redis', () => {
     } finally {
       await redis.start();
       await bothConnected();
+    }
+  });
+});
+
+describe('what is read back from Redis', () => {
+  it('is checked: a foreign value is no code, a key without expiry or a wait past the bound counts as open or bounded, a broken count as one strike', async () => {
+    const raw = new Redis(redis.url);
+    const store = new RedisThrottleStore(redis.url, 600, createLogger({ level: 'silent' }));
+    try {
+      await raw.set('whatsapp:throttle:app:forever:wait', '80007');
+      await raw.set('whatsapp:throttle:app:foreign:wait', '{"until":"never"}', 'PX', 30_000);
+      await raw.set('whatsapp:throttle:app:long:wait', '4', 'PX', 86_400_000);
+      await raw.set('whatsapp:throttle:app:broken:strikes', 'many');
+      const deadline = Date.now() + 20_000;
+      while (!store.ready && Date.now() < deadline) await sleep(20);
+      const [forever, foreign, long, absent] = await store.closed(['app:forever', 'app:foreign', 'app:long', 'app:absent']);
+      expect(forever).toBeUndefined();
+      expect(foreign).toEqual({ remainingMs: expect.any(Number), code: undefined });
+      expect(long).toEqual({ remainingMs: 600_000, code: 4 });
+      expect(absent).toBeUndefined();
+      await expect(store.strike('app:broken')).resolves.toBe(1);
+    } finally {
+      raw.disconnect();
+      store.disconnect();
     }
   });
 });
