@@ -195,20 +195,23 @@ describe('throttle memory, two replicas on one Redis', () => {
 });
 
 describe('what is read back from Redis', () => {
-  it('is checked: a foreign value is no code, a key without expiry or a wait past the bound counts as open or bounded, a broken count as one strike', async () => {
+  it('is checked: a foreign value is no wait, a wait past the bound is bounded, an unknown code is dropped, a broken count is one strike', async () => {
     const raw = new Redis(redis.url);
     const store = new RedisThrottleStore(redis.url, 600, createLogger({ level: 'silent' }));
     try {
-      await raw.set('whatsapp:throttle:app:forever:wait', '80007');
+      const now = Date.now();
       await raw.set('whatsapp:throttle:app:foreign:wait', '{"until":"never"}', 'PX', 30_000);
-      await raw.set('whatsapp:throttle:app:long:wait', '4', 'PX', 86_400_000);
+      await raw.set('whatsapp:throttle:app:long:wait', `4:${now + 86_400_000}`);
+      await raw.set('whatsapp:throttle:app:other-code:wait', `100:${now + 30_000}`, 'PX', 30_000);
+      await raw.set('whatsapp:throttle:app:over:wait', `80007:${now - 1_000}`, 'PX', 30_000);
       await raw.set('whatsapp:throttle:app:broken:strikes', 'many');
       const deadline = Date.now() + 20_000;
       while (!store.ready && Date.now() < deadline) await sleep(20);
-      const [forever, foreign, long, absent] = await store.closed(['app:forever', 'app:foreign', 'app:long', 'app:absent']);
-      expect(forever).toBeUndefined();
-      expect(foreign).toEqual({ remainingMs: expect.any(Number), code: undefined });
+      const [foreign, long, otherCode, over, absent] = await store.closed(['app:foreign', 'app:long', 'app:other-code', 'app:over', 'app:absent']);
+      expect(foreign).toBeUndefined();
       expect(long).toEqual({ remainingMs: 600_000, code: 4 });
+      expect(otherCode).toEqual({ remainingMs: expect.any(Number), code: undefined });
+      expect(over).toBeUndefined();
       expect(absent).toBeUndefined();
       await expect(store.strike('app:broken')).resolves.toBe(1);
     } finally {
