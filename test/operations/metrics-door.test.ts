@@ -72,7 +72,10 @@ describe('/metrics access', () => {
     // Loopback only (METRICS_HOST's default): another loopback address of this machine finds no one.
     expect(await acceptsConnections('127.0.0.2', metricsPort)).toBe(false);
 
-    // The rules of every route: a body is refused (413) and the refusal is logged with its request id.
+    // The rules of every route: GET (or HEAD) only, a body is refused (413), and each refusal is
+    // logged with its request id.
+    const posted = await fetch(`${metricsOrigin}/metrics`, { method: 'POST' });
+    expect([posted.status, posted.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     const withBody = await getWithBody(`${metricsOrigin}/metrics`, 'x'.repeat(64));
     expect(withBody.status).toBe(413);
     const [refused] = await gateway.waitFor(new RegExp(`^.*"requestId":"${withBody.requestId}".*$`, 'm'));
