@@ -93,6 +93,7 @@ describe('where the gateway listens', () => {
     expect(loadConfig({})).toMatchObject({ metricsPort: undefined, metricsHost: '127.0.0.1', metricsToken: undefined });
     expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatchObject({ metricsPort: 9464, metricsHost: '0.0.0.0' });
     expect(problemsOf({ METRICS_PORT: 'none' })).toContain('METRICS_PORT');
+    expect(problemsOf({ PORT: '4000', METRICS_PORT: '4000' })).toContain('METRICS_PORT: must differ from PORT');
   });
 
   it('METRICS_TOKEN must be long enough to be a secret', () => {
