@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createDocumentCache } from './document-cache.js';
 import { GroupEvents } from './events/group-events.js';
-import { GraphClient } from './graph/client.js';
+import { GraphClient, observeAll } from './graph/client.js';
 import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
@@ -19,6 +19,7 @@ import { useUploads } from './plugins/use-uploads.js';
 import { PROFILE_PICTURE_MAX_BYTES } from './uploads/profile-picture.js';
 import { schema } from './schema/index.js';
 import { ERROR_CODES } from './errors.js';
+import { callBeingSentWatcher } from './observability/call-being-sent.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useTracing } from './plugins/use-tracing.js';
@@ -101,7 +102,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     maxQueuePerToken: config.upstreamMaxQueuePerToken,
     maxConcurrencyPerToken: config.upstreamMaxConcurrencyPerToken,
     maxResponseBytes: config.upstreamMaxResponseBytes,
-    observer: metrics?.graphObserver,
+    // With tracing, the undici hooks read the route of the call being sent (call-being-sent.ts).
+    observer: observeAll(metrics?.graphObserver, config.tracing ? callBeingSentWatcher : undefined),
   });
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });

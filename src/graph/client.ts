@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope, redactSecrets } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, nextRetryDelay, type RetryPolicy } from './retry.js';
+import type { GraphRoute } from './route.js';
 import { fingerprintOf } from './token-fingerprint.js';
 
 export interface GraphClientOptions {
@@ -34,10 +35,29 @@ export interface GraphClientOptions {
   observer?: GraphCallObserver | undefined;
 }
 
-/** Watches upstream traffic: `attempt` is called as each HTTP request starts, its result when it ends. */
+/**
+ * Watches upstream traffic: `attempt` is called as each HTTP request starts, its result when it
+ * ends; `around` wraps the synchronous start of the HTTP request (where undici's diagnostics
+ * channel announces it), so that an instrumentation hook can tell which call it belongs to.
+ */
 export interface GraphCallObserver {
-  attempt(call: GraphCall): (error?: GatewayError) => void;
-  retry(call: GraphCall): void;
+  attempt?(call: GraphCall): (error?: GatewayError) => void;
+  retry?(call: GraphCall): void;
+  around?<T>(call: GraphCall, send: () => T): T;
+}
+
+/** Several observers as one, each told in order. */
+export function observeAll(...observers: (GraphCallObserver | undefined)[]): GraphCallObserver | undefined {
+  const present = observers.filter((o): o is GraphCallObserver => o !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    attempt(call) {
+      const ends = present.map((o) => o.attempt?.(call));
+      return (error) => ends.forEach((end) => end?.(error));
+    },
+    retry: (call) => present.forEach((o) => o.retry?.(call)),
+    around: <T>(call: GraphCall, send: () => T): T => present.reduceRight<() => T>((next, o) => (o.around ? () => o.around!(call, next) : next), send)(),
+  };
 }
 
 /** Who is calling: the caller's token travels in a header, never in a URL. */
@@ -53,10 +73,10 @@ export interface GraphCredentials {
   /** The GraphQL request this call serves: its id goes upstream as `x-request-id`, attempts are counted. */
   trace?: RequestTrace | undefined;
   /**
-   * Told of every accepted write (a call not marked `read`), with the path and the Graph answer: the events module
+   * Told of every accepted write (a call not marked `read`), with its route and the Graph answer: the events module
    * remembers which request ids and groups this caller wrote to, so their webhooks reach it.
    */
-  onWrite?: ((write: { path: string; answer: unknown }) => void) | undefined;
+  onWrite?: ((write: { route: GraphRoute; answer: unknown }) => void) | undefined;
 }
 
 /** Per GraphQL request: the id on its log lines and the Graph HTTP requests it caused. */
@@ -72,6 +92,8 @@ export type GraphBody =
 
 export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
+  /** What the call is (graph/route.ts), set by its caller: observers read it, the client does not. */
+  route: GraphRoute;
   /** Path below the version, starting with '/': '/<group-id>' or '/' for batch and multi-id reads. */
   path: string;
   query?: Record<string, string>;
@@ -127,14 +149,14 @@ export class GraphClient {
     for (let attempt = 0; ; attempt++) {
       try {
         const answer = await this.attempt<T>(call, credentials, deadline);
-        if (call.retry !== 'read') credentials.onWrite?.({ path: call.path, answer });
+        if (call.retry !== 'read') credentials.onWrite?.({ route: call.route, answer });
         return answer;
       } catch (error) {
         if (!(error instanceof UpstreamError) || !isRetryable(error)) throw error;
         if (credentials.signal?.aborted) throw callerAbortReason(credentials.signal) ?? error;
         const delay = nextRetryDelay(attempt, deadline, { ...this.retryPolicy, retries });
         if (delay === undefined) throw error;
-        this.options.observer?.retry(call);
+        this.options.observer?.retry?.(call);
         await sleep(delay, undefined, credentials.signal ? { signal: credentials.signal } : {}).catch(() => {
           throw callerAbortReason(credentials.signal) ?? error;
         });
@@ -151,23 +173,26 @@ export class GraphClient {
     let observed: ((error?: GatewayError) => void) | undefined;
     try {
       release = await this.limit.acquire(fingerprintOf(credentials), signal);
-      observed = this.options.observer?.attempt(call);
+      const observer = this.options.observer;
+      observed = observer?.attempt?.(call);
       const { headers, body } = encodeBody(call.body);
       const trace = credentials.trace;
       if (trace) trace.upstreamCalls++;
-      const response = await this.pool.request({
-        method: call.method,
-        path: this.pathPrefix + call.path,
-        query: { ...call.query, ...proof },
-        headers: {
-          ...headers,
-          authorization: `Bearer ${credentials.token}`,
-          accept: 'application/json',
-          ...(trace ? { 'x-request-id': trace.requestId } : {}),
-        },
-        body,
-        signal,
-      });
+      const send = () =>
+        this.pool.request({
+          method: call.method,
+          path: this.pathPrefix + call.path,
+          query: { ...call.query, ...proof },
+          headers: {
+            ...headers,
+            authorization: `Bearer ${credentials.token}`,
+            accept: 'application/json',
+            ...(trace ? { 'x-request-id': trace.requestId } : {}),
+          },
+          body,
+          signal,
+        });
+      const response = await (observer?.around ? observer.around(call, send) : send());
       const secrets = [credentials.token, ...(this.options.appSecret ? [this.options.appSecret] : []), ...(proof.appsecret_proof ? [proof.appsecret_proof] : [])];
       const result = (await readGraphResponse(response, this.maxResponseBytes, secrets)) as T;
       observed?.();

@@ -2,6 +2,7 @@ import type { BatchMode } from '../config.js';
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope } from './errors.js';
 import { MechanismMemory, type RefusableMechanism } from './mechanism-memory.js';
+import { groupReadRoute } from './route.js';
 import { fingerprintOf } from './token-fingerprint.js';
 
 /**
@@ -136,7 +137,13 @@ export class GraphReader {
     const batch = reads.map((read) => ({ method: 'GET', relative_url: `${this.client.version}/${relativeUrl(read)}` }));
     const answer = await this.client.call<unknown>(
       // A batch of GETs only reads: as safe to repeat as a GET.
-      { method: 'POST', path: '/', body: { form: { batch: JSON.stringify(batch), include_headers: 'false' } }, retry: 'read' },
+      {
+        method: 'POST',
+        path: '/',
+        route: { kind: 'groups.batch', template: '/', slots: reads.map((read) => groupReadRoute(read.id, read.edge)) },
+        body: { form: { batch: JSON.stringify(batch), include_headers: 'false' } },
+        retry: 'read',
+      },
       credentials,
     );
     // Not a refusal of the mechanism (that is a 4xx envelope): a broken answer, like an empty 204.
@@ -176,7 +183,13 @@ export class GraphReader {
   private async readIds(reads: readonly GraphRead[], fields: string, credentials: GraphCredentials): Promise<ReadResult[]> {
     try {
       const answer = await this.client.call<Record<string, unknown>>(
-        { method: 'GET', path: '/', query: { ids: reads.map((r) => r.id).join(','), ...(fields ? { fields } : {}) }, retry: 'read' },
+        {
+          method: 'GET',
+          path: '/',
+          route: { kind: 'groups.ids', template: '/', slots: reads.map((read) => groupReadRoute(read.id)) },
+          query: { ids: reads.map((r) => r.id).join(','), ...(fields ? { fields } : {}) },
+          retry: 'read',
+        },
         credentials,
       );
       return reads.map((read) =>
@@ -207,7 +220,8 @@ export class GraphReader {
     try {
       const path = `/${encodeURIComponent(read.id)}${read.edge ? `/${read.edge}` : ''}`;
       const hasParams = Object.keys(read.params).length > 0;
-      const answer = await this.client.call<unknown>({ method: 'GET', path, ...(hasParams ? { query: { ...read.params } } : {}), retry: 'read' }, credentials);
+      const route = groupReadRoute(read.id, read.edge);
+      const answer = await this.client.call<unknown>({ method: 'GET', path, route, ...(hasParams ? { query: { ...read.params } } : {}), retry: 'read' }, credentials);
       return checkedAnswer(read, answer);
     } catch (error) {
       if (error instanceof UpstreamError) return error;

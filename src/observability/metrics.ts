@@ -148,7 +148,7 @@ export class GatewayMetrics {
   readonly graphObserver: GraphCallObserver = {
     attempt: (call) => {
       const kind = kindOf(call);
-      const items = batchSize(call, kind);
+      const items = batchSize(call);
       if (items !== undefined) this.batchItems.observe({ kind }, items);
       const end = this.graphDuration.startTimer({ kind });
       return (error) => {
@@ -192,17 +192,10 @@ export class GatewayMetrics {
 }
 
 function kindOf(call: GraphCall): GraphRequestKind {
-  const body = call.body && 'form' in call.body ? call.body.form : undefined;
-  return graphRequestKind(call.method, call.path, (param) => call.query?.[param] !== undefined || body?.[param] !== undefined);
+  return graphRequestKind(call.route);
 }
 
-function batchSize(call: GraphCall, kind: GraphRequestKind): number | undefined {
-  if (kind === 'ids') return call.query?.ids?.split(',').length;
-  if (kind !== 'batch' || !call.body || !('form' in call.body)) return undefined;
-  try {
-    const batch: unknown = JSON.parse(call.body.form.batch ?? '');
-    return Array.isArray(batch) ? batch.length : undefined;
-  } catch {
-    return undefined;
-  }
+/** Reads in one batched request: the route's slots. */
+function batchSize(call: GraphCall): number | undefined {
+  return call.route.slots?.length;
 }
