@@ -24,7 +24,12 @@ export class MediaUploader {
     form.set('type', mimeType);
     form.set('file', file.type === mimeType ? file : new Blob([file], { type: mimeType }), filename);
     const answer = await this.client.call<{ id?: unknown }>(
-      { method: 'POST', path: `/${encodeURIComponent(phoneNumberId)}/media`, body: { multipart: form } },
+      {
+        method: 'POST',
+        path: `/${encodeURIComponent(phoneNumberId)}/media`,
+        route: { kind: 'media.upload', template: '/{phone-number-id}/media', phoneNumberId },
+        body: { multipart: form },
+      },
       this.credentials,
     );
     const id = answer?.id;

@@ -1,5 +1,6 @@
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError } from './errors.js';
+import type { GraphRoute } from './route.js';
 
 /**
  * Sending messages: `POST /{v}/{phone-number-id}/messages` (Meta, "Groups API", sending group
@@ -49,7 +50,7 @@ export class MessageSender {
       to: groupId,
       ...(replyToMessageId ? { context: { message_id: replyToMessageId } } : {}),
       ...bodyOf(content),
-    }, groupId);
+    }, { groupId });
   }
 
   /**
@@ -67,19 +68,22 @@ export class MessageSender {
         language: { code: template.languageCode },
         components: [{ type: 'body', parameters: [{ type: 'group_id', group_id: groupId }] }],
       },
-    }, groupId);
+      // A message to one person, not to the group: Meta throttles it per business–recipient pair (131056).
+    }, { recipient: to });
   }
 
   /** Pins or unpins a group message; admin only, at most 3 pinned (the oldest is unpinned upstream). */
   changePin(phoneNumberId: string, groupId: string, pin: PinChange): Promise<string> {
-    return this.send(phoneNumberId, { recipient_type: 'group', to: groupId, type: 'pin', pin }, groupId);
+    return this.send(phoneNumberId, { recipient_type: 'group', to: groupId, type: 'pin', pin }, { groupId });
   }
 
-  private async send(phoneNumberId: string, message: Record<string, unknown>, _groupId: string): Promise<string> {
+  /** Every send is `messages.send` (metrics label it `messages`), with the group or the one person it goes to. */
+  private async send(phoneNumberId: string, message: Record<string, unknown>, to: Pick<GraphRoute, 'groupId' | 'recipient'>): Promise<string> {
     const answer = await this.client.call(
       {
         method: 'POST',
         path: `/${encodeURIComponent(phoneNumberId)}/messages`,
+        route: { kind: 'messages.send', template: '/{phone-number-id}/messages', phoneNumberId, ...to },
         body: { json: { messaging_product: 'whatsapp', ...message } },
       },
       this.credentials,
