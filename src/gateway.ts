@@ -5,6 +5,8 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { createDocumentCache } from './document-cache.js';
 import { GroupEvents } from './events/group-events.js';
 import { GraphClient, observeAll } from './graph/client.js';
+import { RedisThrottleStore } from './graph/redis-throttle-store.js';
+import { ThrottleMemory } from './graph/throttle-memory.js';
 import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
@@ -90,6 +92,11 @@ function corsFor(origins: readonly string[] | undefined): YogaServerOptions<Reco
 export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAppSecret }: GatewayOptions): Gateway {
   const trustedDocuments = config.persistedDocuments ? loadTrustedDocuments(config.persistedDocuments) : undefined;
   const metrics = config.metrics ? new GatewayMetrics({ knownOperationNames: trustedDocuments?.operationNames }) : undefined;
+  const throttles = new ThrottleMemory({
+    maxWaitSeconds: config.throttleMaxWaitSeconds,
+    shared: config.redisUrl ? new RedisThrottleStore(config.redisUrl, config.throttleMaxWaitSeconds, logger) : undefined,
+    onRefusal: metrics && ((scope) => metrics.throttleRefusal(scope)),
+  });
   const client = new GraphClient({
     baseUrl: graphApiUrl,
     version: config.graphApiVersion,
@@ -104,6 +111,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     maxResponseBytes: config.upstreamMaxResponseBytes,
     // With tracing, the undici hooks read the route of the call being sent (call-being-sent.ts).
     observer: observeAll(metrics?.graphObserver, config.tracing ? callBeingSentWatcher : undefined),
+    gate: throttles,
   });
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
@@ -200,6 +208,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     close: async (options) => {
       await events.close();
       await client.close(options);
+      throttles.close();
     },
   };
 }

@@ -33,6 +33,18 @@ export interface GraphClientOptions {
   retryPolicy?: Partial<Omit<RetryPolicy, 'retries'>>;
   /** Told about every HTTP request and retry (metrics). */
   observer?: GraphCallObserver | undefined;
+  /** Asked before each call whether it may go upstream, told of each throttling (graph/throttle-memory.ts). */
+  gate?: UpstreamGate | undefined;
+}
+
+/**
+ * Decides whether calls may go upstream now, from their routes: a refusal is the error the call
+ * rejects with, without an HTTP request. `learn` is given every RATE_LIMITED Graph answer and
+ * returns the error to pass on (with the wait it decided). The client itself knows no endpoint.
+ */
+export interface UpstreamGate {
+  refusals(routes: readonly GraphRoute[], fingerprint: string): Promise<(UpstreamError | undefined)[]>;
+  learn(route: GraphRoute, fingerprint: string, error: UpstreamError): Promise<UpstreamError>;
 }
 
 /**
@@ -144,6 +156,11 @@ export class GraphClient {
   }
 
   async call<T = unknown>(call: GraphCall, credentials: GraphCredentials): Promise<T> {
+    const gate = this.options.gate;
+    if (gate) {
+      const [refused] = await gate.refusals([call.route], fingerprintOf(credentials));
+      if (refused) throw refused;
+    }
     const deadline = Date.now() + this.options.timeoutMs;
     const retries = call.retry === 'read' ? this.retryPolicy.retries : 0;
     for (let attempt = 0; ; attempt++) {
@@ -152,6 +169,7 @@ export class GraphClient {
         if (call.retry !== 'read') credentials.onWrite?.({ route: call.route, answer });
         return answer;
       } catch (error) {
+        if (gate && error instanceof UpstreamError && error.code === 'RATE_LIMITED' && error.graph) throw await gate.learn(call.route, fingerprintOf(credentials), error);
         if (!(error instanceof UpstreamError) || !isRetryable(error)) throw error;
         if (credentials.signal?.aborted) throw callerAbortReason(credentials.signal) ?? error;
         const delay = nextRetryDelay(attempt, deadline, { ...this.retryPolicy, retries });
@@ -205,6 +223,19 @@ export class GraphClient {
       timer.dispose();
       release?.();
     }
+  }
+
+  /**
+   * For callers that send several reads in one request (a batch's slots): which of these routes the
+   * gate refuses now, so they are answered without going upstream.
+   */
+  async refusals(routes: readonly GraphRoute[], credentials: GraphCredentials): Promise<(UpstreamError | undefined)[]> {
+    return this.options.gate ? this.options.gate.refusals(routes, fingerprintOf(credentials)) : routes.map(() => undefined);
+  }
+
+  /** For a throttling found inside an answer (a batch slot's error): the gate learns it as if the call had been this route's own. */
+  async learn(route: GraphRoute, credentials: GraphCredentials, error: UpstreamError): Promise<UpstreamError> {
+    return this.options.gate && error.code === 'RATE_LIMITED' && error.graph ? this.options.gate.learn(route, fingerprintOf(credentials), error) : error;
   }
 
   /** Calls in flight and waiting (for tests and diagnostics). */
@@ -343,27 +374,32 @@ async function readCapped(headers: IncomingHttpHeaders, body: UpstreamResponse['
 }
 
 /**
- * Seconds until access is regained, from `x-business-use-case-usage` (minutes, notes §5) or a
- * standard `retry-after`.
+ * Seconds until access is regained: the largest `estimated_time_to_regain_access` (minutes) of
+ * `x-business-use-case-usage` (`{"<id>":[{…}]}`) or `x-app-usage` (`{…}`) (notes §4.4, §5), else a
+ * standard `retry-after`. Malformed headers are ignored: not worth failing the answer for.
  */
 export function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {
   const minutes: number[] = [];
-  const buc = headers['x-business-use-case-usage'];
-  if (typeof buc === 'string') {
-    try {
-      for (const entries of Object.values(JSON.parse(buc) as Record<string, unknown>)) {
-        if (!Array.isArray(entries)) continue;
-        for (const entry of entries as { estimated_time_to_regain_access?: unknown }[]) {
-          if (typeof entry.estimated_time_to_regain_access === 'number') minutes.push(entry.estimated_time_to_regain_access);
-        }
-      }
-    } catch {
-      // A malformed usage header is not worth failing the answer for.
-    }
-  }
+  const regain = (entry: unknown) => {
+    const value = (entry as { estimated_time_to_regain_access?: unknown } | null)?.estimated_time_to_regain_access;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) minutes.push(value);
+  };
+  const buc = parseHeader(headers['x-business-use-case-usage']);
+  if (buc) for (const entries of Object.values(buc)) if (Array.isArray(entries)) entries.forEach(regain);
+  regain(parseHeader(headers['x-app-usage']));
   if (minutes.length > 0) return Math.max(...minutes) * 60;
   const retryAfter = Number(headers['retry-after']);
   return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
+}
+
+function parseHeader(value: string | string[] | undefined): Record<string, unknown> | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The caller's own reason for aborting (OPERATION_TIMEOUT), when it gave one the client should pass on. */

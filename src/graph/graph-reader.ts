@@ -103,6 +103,19 @@ export class GraphReader {
   }
 
   async read(reads: readonly GraphRead[], credentials: GraphCredentials): Promise<ReadResult[]> {
+    // A single read is one call, which the client's gate checks itself; several go as one request,
+    // so the reads whose scope (a throttled group) is closed are answered here and left out of it.
+    if (reads.length <= 1) return this.readOpen(reads, credentials);
+    const refusals = await this.client.refusals(reads.map((read) => groupReadRoute(read.id, read.edge)), credentials);
+    if (refusals.every((refusal) => refusal === undefined)) return this.readOpen(reads, credentials);
+    const open = reads.flatMap((read, i) => (refusals[i] ? [] : [i]));
+    const answers = await this.readOpen(open.map((i) => reads[i]!), credentials);
+    const results: ReadResult[] = refusals.map((refusal) => refusal!);
+    open.forEach((index, k) => (results[index] = answers[k]!));
+    return results;
+  }
+
+  private async readOpen(reads: readonly GraphRead[], credentials: GraphCredentials): Promise<ReadResult[]> {
     const results = new Array<ReadResult>(reads.length);
     const chunks: number[][] = [];
     for (let i = 0; i < reads.length; i += MAX_READS_PER_REQUEST) {
@@ -150,7 +163,11 @@ export class GraphReader {
     if (!Array.isArray(answer) || answer.length !== reads.length) {
       throw new UpstreamError('UPSTREAM_ERROR', 'The Graph API did not answer the batch request with one result per operation');
     }
-    return reads.map((read, i) => slotResult(read, answer[i] as BatchSlot | null | undefined));
+    const results = reads.map((read, i) => slotResult(read, answer[i] as BatchSlot | null | undefined));
+    // A slot throttled (131208 for its group, an app limit) closes its scope like a call of its own would.
+    return Promise.all(
+      results.map((result, i) => (result instanceof UpstreamError && result.code === 'RATE_LIMITED' ? this.client.learn(groupReadRoute(reads[i]!.id, reads[i]!.edge), credentials, result) : result)),
+    );
   }
 
   /** Node reads sharing one `fields` go as one multi-id read each; everything else one by one. */

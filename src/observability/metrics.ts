@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { GraphCall, GraphCallObserver } from '../graph/client.js';
 import { UpstreamError } from '../graph/errors.js';
 import { refusesMechanism } from '../graph/graph-reader.js';
+import { THROTTLE_SCOPES, type ThrottleScope } from '../graph/throttle-scopes.js';
 import { GRAPH_REQUEST_KINDS, graphRequestKind, type GraphRequestKind } from './graph-request.js';
 import { OperationNames } from './operation-names.js';
 
@@ -79,6 +80,12 @@ export class GatewayMetrics {
     labelNames: ['from', 'reason'] as const,
     registers: [this.registry],
   });
+  private readonly throttleRefusals = new Counter({
+    name: 'graph_api_throttle_refusals_total',
+    help: 'Graph calls answered RATE_LIMITED without an upstream request, because the Graph API throttled their scope (app, phone_number, pair, group) on this or another replica and the wait is not over.',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
   private readonly webhooks = new Counter({
     name: 'webhooks_received_total',
     help: 'Webhook deliveries received, by outcome (accepted, or why they were refused).',
@@ -115,6 +122,7 @@ export class GatewayMetrics {
     // Every kind appears from the start (at 0), so a rate() over it never starts from nothing.
     for (const kind of GRAPH_REQUEST_KINDS) this.graphRetries.inc({ kind }, 0);
     for (const outcome of WEBHOOK_OUTCOMES) this.webhooks.inc({ outcome }, 0);
+    for (const scope of THROTTLE_SCOPES) this.throttleRefusals.inc({ scope }, 0);
   }
 
   /** One GraphQL request answered. `operation` is the raw name: it is bounded here. */
@@ -162,6 +170,11 @@ export class GatewayMetrics {
     },
     retry: (call) => this.graphRetries.inc({ kind: kindOf(call) }),
   };
+
+  /** For the throttle memory: one call refused without going upstream, by the scope that is closed. */
+  throttleRefusal(scope: ThrottleScope): void {
+    this.throttleRefusals.inc({ scope });
+  }
 
   /** For the webhook receiver: `accepted`, or a short fixed reason such as `bad_signature`. */
   webhookReceived(outcome: WebhookOutcome): void {
