@@ -126,19 +126,21 @@ describe('sendGroupMessage', () => {
     });
   });
 
-  it('a throttled send (131208) is RATE_LIMITED and not retried; its upload went up once', async () => {
+  it('a throttled send (131208) is RATE_LIMITED with retryAfterSeconds and not retried; its upload went up once', async () => {
+    // A group of its own: the gateway then keeps that group closed for a while (throttle memory).
+    const busyGroup = gw.sandbox.groups.seedGroup({ phoneNumberId: tenant.phoneNumberId }).id;
     gw.sandbox.faults.inject({ kind: 'throttle', code: 131208, match: { kind: 'messages' } });
     clear();
     const { body } = await postMultipart(gw.url, {
       query: print(SendGroupMessage),
-      variables: { input: { phoneNumberId: tenant.phoneNumberId, groupId, media: { kind: 'IMAGE', file: null } } },
+      variables: { input: { phoneNumberId: tenant.phoneNumberId, groupId: busyGroup, media: { kind: 'IMAGE', file: null } } },
       fileVariable: 'variables.input.media.file',
       file: { bytes: makeJpeg(64, 64), filename: 'a.jpg', contentType: 'image/jpeg' },
       headers: { ...as(), 'x-graphql-yoga-csrf': '1' },
     });
     expect(body.data).toBeNull();
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
-    expect(body.errors![0]!.extensions?.graphApi).toMatchObject({ code: 131208 });
+    expect(body.errors![0]!.extensions).toMatchObject({ graphApi: { code: 131208 }, retryAfterSeconds: expect.any(Number) });
     expect(upstream().log).toEqual([['POST', MEDIA(), 'media'], ['POST', MESSAGES(), 'messages']]);
   });
 
