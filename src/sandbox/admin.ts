@@ -116,7 +116,8 @@ const ROUTES: Record<string, Route> = {
   'POST webhooks': (d, body) => {
     const { field, phoneNumberId, item } = parse(webhookSchema, body);
     // Default: the number that owns the item's group, else the seed number.
-    const owner = typeof item.group_id === 'string' ? d.store.get(item.group_id)?.phoneNumberId : undefined;
+    const groupId = groupIdOf(item);
+    const owner = groupId === undefined ? undefined : d.store.get(groupId)?.phoneNumberId;
     d.webhooks.notify(field, phoneNumberId ?? owner ?? SEED_PHONE_NUMBER_ID, item);
     return jsonReply(202, { field });
   },
@@ -183,6 +184,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new TypeError(z.prettifyError(parsed.error));
   return parsed.data;
+}
+
+/** A group item's `group_id`; in a messages value, the first message's `group_id` or status's `recipient_id`. */
+function groupIdOf(item: Record<string, unknown>): string | undefined {
+  const first = (list: unknown): Record<string, unknown> | undefined =>
+    Array.isArray(list) && typeof list[0] === 'object' && list[0] !== null ? (list[0] as Record<string, unknown>) : undefined;
+  const candidate = item.group_id ?? first(item.messages)?.group_id ?? first(item.statuses)?.recipient_id;
+  return typeof candidate === 'string' ? candidate : undefined;
 }
 
 function noContent(): Reply {

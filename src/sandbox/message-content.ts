@@ -124,7 +124,7 @@ function parseMedia(ctx: GraphContext, phoneNumberId: string, type: SendableMedi
 /** ASSUMPTION: an id another phone number uploaded, or of another kind, is refused at once (131009). */
 function requireMedia(media: StoredMedia | undefined, id: string, phoneNumberId: string, type: MediaKind): void {
   if (!media || media.phoneNumberId !== phoneNumberId) throw parameterNotValid(`Media id ${id} was not found for this phone number.`);
-  if (media.kind !== type) throw parameterNotValid(`Media id ${id} is ${media.kind === 'image' ? 'an' : 'a'} ${media.kind}, not ${type === 'image' || type === 'audio' ? 'an' : 'a'} ${type}.`);
+  if (media.kind !== type) throw parameterNotValid(`Media id ${id} is of kind ${media.kind}, not ${type}.`);
 }
 
 function parseTemplate(ctx: GraphContext, token: string, phoneNumberId: string, template: Record<string, unknown>, audience: Audience): MessageContent {

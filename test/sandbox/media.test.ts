@@ -46,7 +46,7 @@ describe('POST /{phone-number-id}/media', () => {
     const send = (body: Record<string, unknown>) =>
       postJson(sandbox.url, `/v23.0/${tenant.phoneNumberId}/messages`, { messaging_product: 'whatsapp', recipient_type: 'group', to: groupId, ...body }, tenant.token);
     expect((await send({ type: 'image', image: { id, caption: 'Our stand' } })).status).toBe(200);
-    expect(graphErrorOf(await send({ type: 'video', video: { id } }))).toMatchObject({ code: 131009, error_data: { details: `Media id ${id} is an image, not a video.` } });
+    expect(graphErrorOf(await send({ type: 'video', video: { id } }))).toMatchObject({ code: 131009, error_data: { details: `Media id ${id} is of kind image, not video.` } });
     const other = seedTenant(sandbox, 1);
     const foreign = await postJson(sandbox.url, `/v23.0/${other.phoneNumberId}/messages`, { messaging_product: 'whatsapp', recipient_type: 'group', to: other.groupIds[0], type: 'image', image: { id } }, other.token);
     expect(graphErrorOf(foreign)).toMatchObject({ code: 131009 });
