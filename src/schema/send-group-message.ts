@@ -2,7 +2,6 @@ import type { FileUpload } from 'graphql-upload-ts';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
 import type { MediaReference, MediaType, MessageContent, TemplateContent } from '../graph/message-sends.js';
-import type { ReservedMedia } from '../uploads/request-uploads.js';
 import { builder } from './builder.js';
 import { assertGroupId } from './group-id.js';
 import { assertMediaId, assertMessageId } from './message-id.js';
@@ -87,30 +86,14 @@ builder.mutationField('sendGroupMessage', (t) =>
       const groupId = assertGroupId(String(input.groupId));
       const replyTo = input.replyToMessageId == null ? undefined : assertMessageId(String(input.replyToMessageId), 'replyToMessageId');
       const content = checkContent(input);
-      // The file is checked (type, size) before anything goes upstream, and holds an upload slot until its upload answered.
-      const reserved = content.upload ? await reserveMedia(content.upload, content.type as MediaType, context) : undefined;
-      let message = content.message;
-      if (reserved) {
-        try {
-          const { file, mimeType, filename } = reserved.media;
-          const mediaId = await context.graph.mediaUploader.upload(phoneNumberId, file, mimeType, filename);
-          message = { type: content.type as MediaType, media: { ...content.media, id: mediaId } };
-        } finally {
-          reserved.release();
-        }
-      }
-      return { messageId: await context.graph.messageSender.sendToGroup(phoneNumberId, groupId, message!, replyTo), groupId };
+      const message = 'upload' in content ? await uploadedMedia(phoneNumberId, content, context) : content.message;
+      return { messageId: await context.graph.messageSender.sendToGroup(phoneNumberId, groupId, message, replyTo), groupId };
     },
   }),
 );
 
-interface CheckedContent {
-  type: MessageContent['type'];
-  /** Everything but an upload's media id, which only the upload answers. */
-  message?: MessageContent;
-  media?: MediaReference;
-  upload?: Promise<FileUpload>;
-}
+/** A message ready to send, or media still to upload (its id, which the message names, comes from the upload). */
+type CheckedContent = { message: MessageContent } | { type: MediaType; media: MediaReference; upload: Promise<FileUpload> };
 
 type ContentInput = {
   text?: { body: string; previewUrl?: boolean | null } | null;
@@ -136,11 +119,11 @@ function checkContent(input: ContentInput): CheckedContent {
     if (length === 0 || length > TEXT_BODY_MAX_LENGTH) {
       throw new GatewayError('BAD_USER_INPUT', `text.body is ${length} characters long: give 1 to ${TEXT_BODY_MAX_LENGTH}`);
     }
-    return { type: 'text', message: { type: 'text', text: { body: input.text.body, preview_url: input.text.previewUrl ?? false } } };
+    return { message: { type: 'text', text: { body: input.text.body, preview_url: input.text.previewUrl ?? false } } };
   }
   if (input.template) {
     const template: TemplateContent = checkTemplate(input.template, 'template');
-    return { type: 'template', message: { type: 'template', template } };
+    return { message: { type: 'template', template } };
   }
   return checkMedia(input.media!);
 }
@@ -167,11 +150,26 @@ function checkMedia(media: NonNullable<ContentInput['media']>): CheckedContent {
   };
   if (media.file != null) return { type, media: reference, upload: media.file };
   const source = media.link != null ? { link: media.link.toString() } : { id: assertMediaId(String(media.mediaId)) };
-  return { type, message: { type, media: { ...source, ...reference } } };
+  return { message: { type, media: { ...source, ...reference } } };
 }
 
-/** An `Upload` only exists in a multipart request, whose parser (useUploads) sets `context.uploads`. */
-function reserveMedia(upload: Promise<FileUpload>, type: MediaType, context: GatewayContext): Promise<ReservedMedia> {
+/**
+ * Checks the file (type, size) before anything goes upstream, uploads it (holding an upload slot
+ * until the upload answered) and returns the message naming the new media id. An `Upload` only
+ * exists in a multipart request, whose parser (useUploads) sets `context.uploads`.
+ */
+async function uploadedMedia(
+  phoneNumberId: string,
+  { type, media, upload }: Extract<CheckedContent, { upload: unknown }>,
+  context: GatewayContext,
+): Promise<MessageContent> {
   if (!context.uploads) throw new Error('An Upload outside a multipart request: useUploads is not installed');
-  return context.uploads.reserveMedia(upload, type);
+  const reserved = await context.uploads.reserveMedia(upload, type);
+  try {
+    const { file, mimeType, filename } = reserved.media;
+    const id = await context.graph.mediaUploader.upload(phoneNumberId, file, mimeType, filename);
+    return { type, media: { id, ...media } };
+  } finally {
+    reserved.release();
+  }
 }
