@@ -11,6 +11,7 @@ import type { SendGroupMessageInput } from '../gql/graphql.js';
 import { alteringUpstream, type Exchange } from '../helpers/altering-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postMultipart } from '../helpers/multipart.js';
+import { watchUpstreamInFlight } from '../helpers/upstream-in-flight.js';
 import { growth, key, scrape } from '../operations/prometheus-text.js';
 import { makeJpeg } from '../sandbox/jpeg.js';
 import { seedTenant, type Tenant } from '../sandbox/tenants.js';
@@ -221,6 +222,31 @@ describe('sendGroupInviteLink', () => {
     );
     expect(body.data!.sendGroupInviteLink).toEqual({ groupId, sent: [], failed: [{ to: '+16505550001', code: 'RATE_LIMITED', message: expect.stringMatching(/131056/) }] });
     expect(upstream().log).toEqual([['POST', MESSAGES(), 'messages']]);
+  });
+});
+
+describe('sendGroupInviteLink concurrency', () => {
+  it('ten people: ten sends, never more than INVITE_SEND_CONCURRENCY (2) in flight at once', async () => {
+    const bounded = await startGateway({ env: { INVITE_SEND_CONCURRENCY: '2' } });
+    try {
+      const owner = seedTenant(bounded.sandbox, 1);
+      bounded.sandbox.faults.inject({ kind: 'latency', ms: 150, times: 10, match: { kind: 'messages' } });
+      const to = Array.from({ length: 10 }, (_, i) => `+1650555${String(1000 + i)}`);
+      bounded.takeUpstreamRequests();
+      const watch = watchUpstreamInFlight(bounded.sandbox);
+      const { body } = await bounded.query(
+        SendGroupInviteLink,
+        { input: { phoneNumberId: owner.phoneNumberId, groupId: owner.groupIds[0]!, to, template: { name: 'group_invite', languageCode: 'en' } } },
+        { authorization: `Bearer ${owner.token}` },
+      );
+      expect(watch.stop()).toBe(2);
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.sendGroupInviteLink.sent.map((s) => s.to)).toEqual(to);
+      expect(body.data!.sendGroupInviteLink.failed).toEqual([]);
+      expect(bounded.takeUpstreamRequests().map((r) => r.kind)).toEqual(to.map(() => 'messages'));
+    } finally {
+      await bounded.close();
+    }
   });
 });
 
