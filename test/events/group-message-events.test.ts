@@ -8,9 +8,9 @@ let gw: EventsGateway;
 beforeAll(async () => (gw = await startEventsGateway()));
 afterAll(async () => gw?.close());
 
-const SUBSCRIPTION = `subscription($groupId: ID, $phoneNumberId: ID) {
-  groupEvents(groupId: $groupId, phoneNumberId: $phoneNumberId) {
-    __typename groupId phoneNumberId occurredAt errors { code message }
+const SUBSCRIPTION = `subscription($groupId: ID, $phoneNumberId: ID, $after: ID) {
+  groupEvents(groupId: $groupId, phoneNumberId: $phoneNumberId, after: $after) {
+    __typename eventId groupId phoneNumberId occurredAt errors { code message }
     ... on GroupMessageReceived { messageId from { waId userId name } type text media { id mimeType sha256 caption filename } replyToMessageId }
     ... on GroupMessageStatusChanged { messageId status participant { waId userId name } }
   }
@@ -49,7 +49,7 @@ describe('status webhooks of group messages', () => {
     expect((await postWebhook(gw.webhookUrl, body)).status).toBe(200);
 
     const events = (await subscriber.waitForResults(5)).map((r) => r.data?.groupEvents);
-    const common = { __typename: 'GroupMessageStatusChanged', groupId: group, phoneNumberId: '15550100199', occurredAt: '2025-11-30T08:00:00.000Z' };
+    const common = { __typename: 'GroupMessageStatusChanged', eventId: expect.any(String), groupId: group, phoneNumberId: '15550100199', occurredAt: '2025-11-30T08:00:00.000Z' };
     expect(events).toEqual([
       { ...common, errors: [], messageId: statuses[0]!.id, status: 'SENT', participant: null },
       { ...common, errors: [], messageId: statuses[1]!.id, status: 'DELIVERED', participant: { waId: '16505551111', userId: null, name: 'Ana' } },
@@ -62,6 +62,11 @@ describe('status webhooks of group messages', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(subscriber.results).toHaveLength(5);
     subscriber.dispose();
+
+    // A client that reconnects with the second event's id gets the three after it, replayed.
+    const resumed = await subscribeWs(wsClient(gw.origin, ALL_GROUPS_TOKEN), SUBSCRIPTION, { groupId: group, after: events[1].eventId });
+    expect((await resumed.waitForResults(3)).map((r) => r.data?.groupEvents)).toEqual(events.slice(2));
+    resumed.dispose();
   });
 
   it('an unsigned or wrongly signed messages webhook is refused and publishes nothing', async () => {
@@ -94,7 +99,7 @@ describe('inbound group messages', () => {
     expect((await postWebhook(gw.webhookUrl, messagesWebhook({ contacts, messages }))).status).toBe(200);
 
     const events = (await subscriber.waitForResults(5)).map((r) => r.data?.groupEvents);
-    const common = { __typename: 'GroupMessageReceived', groupId: group, phoneNumberId: '15550100199', occurredAt: '2025-11-30T08:00:00.000Z', errors: [] };
+    const common = { __typename: 'GroupMessageReceived', eventId: expect.any(String), groupId: group, phoneNumberId: '15550100199', occurredAt: '2025-11-30T08:00:00.000Z', errors: [] };
     const ana = { waId: '16505551111', userId: null, name: 'Ana' };
     expect(events).toEqual([
       { ...common, messageId: 'wamid.IN1', from: ana, type: 'TEXT', text: 'Hello all', media: null, replyToMessageId: null },
