@@ -120,6 +120,7 @@ mutation InviteByLink {
   }
 }
 `,
-    defaultHeaders: JSON.stringify({ Authorization: `Bearer ${sandbox.demoToken}` }, null, 2),
+    // GraphiQL runs subscriptions (WatchMessages) over SSE as GET requests: without a CSRF header they are refused.
+    defaultHeaders: JSON.stringify({ Authorization: `Bearer ${sandbox.demoToken}`, 'x-graphql-yoga-csrf': '1' }, null, 2),
   };
 }
