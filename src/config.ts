@@ -46,6 +46,9 @@ const EnvSchema = z.object({
   MAX_REQUEST_BODY_BYTES: positiveInt(1_000_000),
   MAX_CONCURRENT_UPLOADS: positiveInt(8),
   UPLOAD_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  // Meta's largest media (a document) is 100 MB; the default keeps spooled files as small as a picture's.
+  MAX_MEDIA_UPLOAD_BYTES: z.coerce.number().int().positive().max(100 * 1024 * 1024, 'must be at most 104857600 (100 MiB, the Graph API\'s document limit)').default(5 * 1024 * 1024),
+  INVITE_SEND_CONCURRENCY: positiveInt(4),
   MAX_QUERY_BYTES: positiveInt(64 * 1024),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   GRAPHQL_JIT: onOff.default(true),
@@ -108,6 +111,10 @@ export interface Config {
   readonly uploadWaitTimeoutMs: number;
   /** Longest GraphQL query string (UTF-8 bytes) accepted for parsing; longer is HTTP 413 BAD_USER_INPUT. */
   readonly maxQueryBytes: number;
+  /** MAX_MEDIA_UPLOAD_BYTES: the largest media file `sendGroupMessage` accepts as an upload (each kind has its own Graph limit too). */
+  readonly maxMediaUploadBytes: number;
+  /** INVITE_SEND_CONCURRENCY: invite sends of one `sendGroupInviteLink` in flight at once (capped by UPSTREAM_MAX_CONCURRENCY_PER_TOKEN). */
+  readonly inviteSendConcurrency: number;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   /** GRAPHQL_JIT (on): queries run as code compiled once per document (graphql-jit); see use-compiled-execution.ts. */
@@ -210,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConcurrentUploads: e.MAX_CONCURRENT_UPLOADS,
     uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
     maxQueryBytes: e.MAX_QUERY_BYTES,
+    maxMediaUploadBytes: e.MAX_MEDIA_UPLOAD_BYTES,
+    inviteSendConcurrency: Math.min(e.INVITE_SEND_CONCURRENCY, e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN ?? Number.POSITIVE_INFINITY),
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     jit: e.GRAPHQL_JIT,
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,8 @@ import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import type { GraphReader } from './graph/graph-reader.js';
 import { LifecycleWriter } from './graph/lifecycle-writes.js';
+import { MediaUploader } from './graph/media-uploads.js';
+import { MessageSender } from './graph/message-sends.js';
 import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import { operationSignal } from './plugins/use-operation-timeout.js';
 import { traceOf } from './request-trace.js';
@@ -35,6 +37,8 @@ export interface ContextDependencies {
   defaultAccessToken: string | undefined;
   /** Told of each accepted write, so the caller receives the events it causes. */
   events?: GroupEvents | undefined;
+  /** INVITE_SEND_CONCURRENCY: sends of one invite operation in flight at once. Default 4. */
+  inviteSendConcurrency?: number | undefined;
 }
 
 /**
@@ -79,6 +83,21 @@ export class GraphSession {
   /** Group lifecycle writes: create, invite link reset, participant removal, join requests. */
   get lifecycleWriter(): LifecycleWriter {
     return this.once('lifecycleWriter', () => new LifecycleWriter(this.client, this.credentials));
+  }
+
+  /** Messages: group sends (text, media, template), invite links to people, pins. */
+  get messageSender(): MessageSender {
+    return this.once('messageSender', () => new MessageSender(this.client, this.credentials));
+  }
+
+  /** Media uploads (`POST /{phone-number-id}/media`), whose ids messages then name. */
+  get mediaUploader(): MediaUploader {
+    return this.once('mediaUploader', () => new MediaUploader(this.client, this.credentials));
+  }
+
+  /** How many invite sends of one operation may be in flight at once. */
+  get inviteSendConcurrency(): number {
+    return this.dependencies.inviteSendConcurrency ?? 4;
   }
 
   private once<T>(name: string, make: () => T): T {

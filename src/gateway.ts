@@ -18,6 +18,7 @@ import { useRequestParamsLimit } from './plugins/use-request-params-limit.js';
 import { isLoggedWithRequest, useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
+import { PROFILE_PICTURE_MAX_BYTES } from './uploads/profile-picture.js';
 import { schema } from './schema/index.js';
 import { ERROR_CODES } from './errors.js';
 import { callBeingSentWatcher } from './observability/call-being-sent.js';
@@ -134,7 +135,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events }),
+    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events, inviteSendConcurrency: config.inviteSendConcurrency }),
     maskedErrors: { maskError: maskGatewayError },
     cors: corsFor(config.corsOrigins),
     parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache() },
@@ -152,6 +153,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads({
+        // One parser limit for every upload: the largest of a profile picture and a media file; each use checks its own.
+        maxFileSize: Math.max(PROFILE_PICTURE_MAX_BYTES, config.maxMediaUploadBytes),
+        maxMediaBytes: config.maxMediaUploadBytes,
         defaultAccessToken: config.defaultAccessToken,
         maxConcurrentUploads: config.maxConcurrentUploads,
         uploadWaitTimeoutMs: config.uploadWaitTimeoutMs,

@@ -22,6 +22,7 @@ export const GRAPH_ROUTE_KINDS = [
   'join_requests.approve',
   'join_requests.reject',
   'messages.send',
+  'media.upload',
 ] as const;
 export type GraphRouteKind = (typeof GRAPH_ROUTE_KINDS)[number];
 

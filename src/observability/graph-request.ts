@@ -4,7 +4,7 @@ import type { GraphRoute, GraphRouteKind } from '../graph/route.js';
  * The metric and span label of an upstream request: its shape, from the route its caller gave
  * (graph/route.ts), never from the URL. A fixed set, so label cardinality stays bounded.
  */
-export const GRAPH_REQUEST_KINDS = ['node', 'batch', 'ids', 'edge', 'list', 'write', 'messages'] as const;
+export const GRAPH_REQUEST_KINDS = ['node', 'batch', 'ids', 'edge', 'list', 'write', 'messages', 'media'] as const;
 export type GraphRequestKind = (typeof GRAPH_REQUEST_KINDS)[number];
 
 /**
@@ -14,6 +14,7 @@ export type GraphRequestKind = (typeof GRAPH_REQUEST_KINDS)[number];
  * - `edge`: `GET /{group-id}/{edge}`
  * - `list`: `GET /{phone-number-id}/groups`
  * - `messages`: `POST /{phone-number-id}/messages`
+ * - `media`: `POST /{phone-number-id}/media` (an upload a message then names)
  * - `write`: the other writes (POST and DELETE on a group or an edge, a creation)
  *
  * A Record over every route kind: a new route kind does not compile until it has its label.
@@ -34,6 +35,7 @@ const REQUEST_KIND: Record<GraphRouteKind, GraphRequestKind> = {
   'join_requests.approve': 'write',
   'join_requests.reject': 'write',
   'messages.send': 'messages',
+  'media.upload': 'media',
 };
 
 export function graphRequestKind(route: GraphRoute): GraphRequestKind {
