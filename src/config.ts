@@ -45,6 +45,10 @@ const EnvSchema = z.object({
   MAX_CONCURRENT_UPLOADS: positiveInt(8),
   UPLOAD_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   MAX_QUERY_BYTES: positiveInt(64 * 1024),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
+  MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(100),
+  MAX_WEBSOCKET_CONNECTIONS: positiveInt(10_000),
+  FEDERATION_SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters (a shared secret)').optional(),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   GRAPHQL_JIT: onOff.default(true),
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
@@ -101,6 +105,14 @@ export interface Config {
   readonly uploadWaitTimeoutMs: number;
   /** Longest GraphQL query string (UTF-8 bytes) accepted for parsing; longer is HTTP 413 BAD_USER_INPUT. */
   readonly maxQueryBytes: number;
+  /** Operations one WebSocket may have running at once (subscriptions included); more are RATE_LIMITED. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** `groupEvents` subscriptions one token may have open in this process, SSE and WebSocket together. */
+  readonly maxSubscriptionsPerToken: number;
+  /** WebSockets open at once in this process; more are refused at the upgrade (HTTP 503). */
+  readonly maxWebSocketConnections: number;
+  /** The router's shared secret: with introspection off, `_service` answers only requests carrying it. */
+  readonly federationServiceToken: string | undefined;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   /** GRAPHQL_JIT (on): queries run as code compiled once per document (graphql-jit); see use-compiled-execution.ts. */
@@ -193,6 +205,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConcurrentUploads: e.MAX_CONCURRENT_UPLOADS,
     uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
     maxQueryBytes: e.MAX_QUERY_BYTES,
+    maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxSubscriptionsPerToken: e.MAX_SUBSCRIPTIONS_PER_TOKEN,
+    maxWebSocketConnections: e.MAX_WEBSOCKET_CONNECTIONS,
+    federationServiceToken: e.FEDERATION_SERVICE_TOKEN,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     jit: e.GRAPHQL_JIT,
     logLevel: e.LOG_LEVEL,

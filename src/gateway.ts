@@ -44,6 +44,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The settings it was built with (the WebSocket transport reads its limits here). */
+  config: Config;
   client: GraphClient;
   /** The Prometheus metrics (undefined with METRICS=false); other modules record through it. */
   metrics: GatewayMetrics | undefined;
@@ -184,6 +186,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
 
   return {
     yoga,
+    config,
     client,
     metrics,
     events,

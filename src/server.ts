@@ -63,7 +63,7 @@ export async function startServer({
       void gateway.yoga(req, res);
     },
   );
-  const webSockets = attachWebSocketTransport(server, gateway, { production });
+  const webSockets = attachWebSocketTransport(server, gateway, { production, logger });
   // Above common load-balancer idle timeouts (60 s). Node 20 applies headersTimeout from a
   // request's first byte, not to an idle keep-alive connection, so it may be the shorter one.
   server.keepAliveTimeout = 65_000;
