@@ -48,6 +48,7 @@ const EnvSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
   MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(100),
   MAX_WEBSOCKET_CONNECTIONS: positiveInt(10_000),
+  EVENT_ACCESS_CHECKS_PER_SECOND: positiveInt(20),
   FEDERATION_SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters (a shared secret)').optional(),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   GRAPHQL_JIT: onOff.default(true),
@@ -111,6 +112,8 @@ export interface Config {
   readonly maxSubscriptionsPerToken: number;
   /** WebSockets open at once in this process; more are refused at the upgrade (HTTP 503). */
   readonly maxWebSocketConnections: number;
+  /** Upstream checks (may this token read this group?) one token's subscriptions may cause per second; more wait. */
+  readonly eventAccessChecksPerSecond: number;
   /** The router's shared secret: with introspection off, `_service` answers only requests carrying it. */
   readonly federationServiceToken: string | undefined;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
@@ -208,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     maxSubscriptionsPerToken: e.MAX_SUBSCRIPTIONS_PER_TOKEN,
     maxWebSocketConnections: e.MAX_WEBSOCKET_CONNECTIONS,
+    eventAccessChecksPerSecond: e.EVENT_ACCESS_CHECKS_PER_SECOND,
     federationServiceToken: e.FEDERATION_SERVICE_TOKEN,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     jit: e.GRAPHQL_JIT,

@@ -108,7 +108,14 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
-  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger, metrics, maxSubscriptionsPerToken: config.maxSubscriptionsPerToken });
+  const events = new GroupEvents({
+    redisUrl: config.redisUrl,
+    retention: config.eventRetention,
+    logger,
+    metrics,
+    maxSubscriptionsPerToken: config.maxSubscriptionsPerToken,
+    accessChecksPerSecond: config.eventAccessChecksPerSecond,
+  });
   const handleWebhook = createWebhookRoute({
     appSecret: webhookAppSecret ?? config.appSecret,
     verifyToken: config.webhookVerifyToken,

@@ -26,6 +26,8 @@ export interface GroupEventsOptions {
   metrics?: GatewayMetrics | undefined;
   /** MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions one token may have open in this process (SSE and WebSocket). */
   maxSubscriptionsPerToken?: number;
+  /** EVENT_ACCESS_CHECKS_PER_SECOND: upstream access checks one token may cause per second. */
+  accessChecksPerSecond?: number;
 }
 
 /** Who subscribes: their token's fingerprint, and how to read a group with their token. */
@@ -57,7 +59,7 @@ export class GroupEvents {
   /** Open subscriptions per token fingerprint. */
   readonly #perToken = new Map<string, number>();
 
-  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER, metrics, maxSubscriptionsPerToken = 100 }: GroupEventsOptions) {
+  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER, metrics, maxSubscriptionsPerToken = 100, accessChecksPerSecond }: GroupEventsOptions) {
     if (redisUrl) {
       const store = new RedisEventStore(redisUrl, retention, logger);
       this.#store = store;
@@ -67,7 +69,7 @@ export class GroupEvents {
       this.#ledger = new MemoryWriteLedger();
     }
     this.#hub = new EventHub(this.#store, logger, metrics);
-    this.#access = new ReadAccessCache(metrics);
+    this.#access = new ReadAccessCache(metrics, accessChecksPerSecond);
     this.#bufferSize = subscriberBuffer;
     this.#metrics = metrics;
     this.#maxPerToken = maxSubscriptionsPerToken;

@@ -11,7 +11,9 @@ const DEFINITE_REFUSALS = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 
 
 /**
  * Whether a token can read a group, asked upstream at most once per token and group per minute in
- * this process, however many subscriptions that token has and however many events arrive.
+ * this process, however many subscriptions that token has and however many events arrive, and at
+ * most EVENT_ACCESS_CHECKS_PER_SECOND times per token per second (a replay through a thousand
+ * groups the token cannot read is paced, not a burst of a thousand calls).
  *
  * A token the Graph API refuses outright (UNAUTHENTICATED: unknown, expired, revoked) is remembered
  * as such for the same minute: its checks then throw at once, with no upstream call, so a made-up
@@ -20,8 +22,17 @@ const DEFINITE_REFUSALS = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 
 export class ReadAccessCache {
   readonly #checks = new Map<string, { expires: number; allowed: Promise<boolean> }>();
   readonly #refusedTokens = new Map<string, number>();
+  /** Upstream checks each token made in the current second. */
+  readonly #spent = new Map<string, { second: number; checks: number }>();
 
-  constructor(private readonly metrics?: GatewayMetrics) {}
+  /**
+   * @param checksPerSecond EVENT_ACCESS_CHECKS_PER_SECOND: upstream checks one token may cause per
+   *   second; more wait for the next second (events of groups already checked are not held up).
+   */
+  constructor(
+    private readonly metrics?: GatewayMetrics,
+    private readonly checksPerSecond = 20,
+  ) {}
 
   /** Throws UNAUTHENTICATED when the Graph API refused this token within the last minute. */
   assertTokenNotRefused(fingerprint: string): void {
@@ -40,7 +51,11 @@ export class ReadAccessCache {
     const hit = cached !== undefined && cached.expires > now;
     this.metrics?.cacheLookup('event_access', hit);
     if (hit) return cached.allowed;
-    const allowed = readUpstream().then(
+    const allowed = this.#budget(fingerprint)
+      // Another check may have found the token refused while this one waited.
+      .then(() => this.assertTokenNotRefused(fingerprint))
+      .then(readUpstream)
+      .then(
       () => true,
       (error: unknown) => {
         if (error instanceof GatewayError && error.code === 'UNAUTHENTICATED') {
@@ -58,6 +73,26 @@ export class ReadAccessCache {
     this.#checks.set(key, { expires: now + ACCESS_TTL_MS, allowed });
     while (this.#checks.size > CAPACITY) this.#checks.delete(this.#checks.keys().next().value!);
     return allowed;
+  }
+
+  /** Resolves once the token may make one more upstream check this second. */
+  async #budget(fingerprint: string): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const second = Math.floor(now / 1000);
+      const spent = this.#spent.get(fingerprint);
+      if (spent?.second !== second) {
+        this.#spent.delete(fingerprint);
+        this.#spent.set(fingerprint, { second, checks: 1 });
+        while (this.#spent.size > CAPACITY) this.#spent.delete(this.#spent.keys().next().value!);
+        return;
+      }
+      if (spent.checks < this.checksPerSecond) {
+        spent.checks++;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, (second + 1) * 1000 - now));
+    }
   }
 }
 

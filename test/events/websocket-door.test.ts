@@ -53,6 +53,25 @@ describe('a made-up token replaying 1000 stored events', () => {
     expect(results[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(gw.sandbox.requests.map((r) => `${r.method} ${r.kind} ${r.status}`)).toEqual(['GET read 401']);
   }, 60_000);
+
+  it('a valid token that can read none of those groups is paced: at most EVENT_ACCESS_CHECKS_PER_SECOND (20) checks a second', async () => {
+    gw.sandbox.tokens.addToken('narrow-token', { groups: [gw.sandbox.demoGroupIds[0]!] });
+    gw.sandbox.requests.length = 0;
+    const started = Date.now();
+    const sse = await subscribeSse(gw.origin, REPLAY_ALL, 'narrow-token');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const checks = gw.sandbox.requests.length;
+      const seconds = Math.ceil((Date.now() - started) / 1000) + 1;
+      // Each check refused (Graph 100/33, HTTP 400), none delivered; without pacing the replay asks hundreds a second.
+      expect(checks).toBeGreaterThan(0);
+      expect(checks).toBeLessThanOrEqual(20 * seconds);
+      expect(new Set(gw.sandbox.requests.map((r) => `${r.method} ${r.kind} ${r.status}`))).toEqual(new Set(['GET read 400']));
+      expect(sse.nexts()).toEqual([]);
+    } finally {
+      sse.close();
+    }
+  }, 60_000);
 });
 
 describe('limits', () => {
