@@ -45,7 +45,6 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
-    production: config.production,
   });
   if (webhooks) webhooks.target = `http://${loopbackHost(config.host)}:${running.port}/webhooks/whatsapp`;
   logger.info({ port: running.port, upstream: sandbox ? 'sandbox' : graphApiUrl, batchMode: config.batchMode }, 'gateway listening');

@@ -16,8 +16,6 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** REQUEST_TIMEOUT_MS: how long a client may take to send its whole request, body included (default 120 s). */
   requestTimeoutMs?: number;
-  /** Whether graphql-ws hides internal error messages (NODE_ENV=production). */
-  production?: boolean;
 }
 
 export interface GatewayServer {
@@ -40,7 +38,6 @@ export async function startServer({
   shutdownTimeoutMs,
   headersTimeoutMs = 30_000,
   requestTimeoutMs = 120_000,
-  production = false,
 }: ServerOptions): Promise<GatewayServer> {
   const server = createServer(
     {
@@ -63,7 +60,7 @@ export async function startServer({
       void gateway.yoga(req, res);
     },
   );
-  const webSockets = attachWebSocketTransport(server, gateway, { production, logger });
+  const webSockets = attachWebSocketTransport(server, gateway, { logger });
   // Above common load-balancer idle timeouts (60 s). Node 20 applies headersTimeout from a
   // request's first byte, not to an idle keep-alive connection, so it may be the shorter one.
   server.keepAliveTimeout = 65_000;

@@ -16,7 +16,7 @@ export interface WebSocketTransport {
 }
 
 export interface WebSocketTransportOptions {
-  production: boolean;
+  /** Where failures of the transport itself go (never a client's text, never to the console). */
   logger: Logger;
 }
 
@@ -56,11 +56,13 @@ const PLACEHOLDER_SCHEMA = new GraphQLSchema({});
  * 4403 (malformed). Per socket: MAX_SUBSCRIPTIONS_PER_CONNECTION operations at once; messages up to
  * MAX_REQUEST_BODY_BYTES (larger closes the socket with 1009, as HTTP answers 413).
  */
-export function attachWebSocketTransport(server: Server, gateway: Gateway, { production, logger }: WebSocketTransportOptions): WebSocketTransport {
+export function attachWebSocketTransport(server: Server, gateway: Gateway, { logger }: WebSocketTransportOptions): WebSocketTransport {
   const { yoga, config } = gateway;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxRequestBodyBytes + ENVELOPE_BYTES, handleProtocols });
 
+  let closing = false;
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (closing) return refuseUpgrade(socket, 503, 'RATE_LIMITED', 'The server is shutting down; connect to another replica');
     if ((request.url ?? '').split('?', 1)[0] !== yoga.graphqlEndpoint) return refuseUpgrade(socket, 404, 'BAD_USER_INPUT', 'WebSockets are served on the GraphQL path only');
     if (!originAllowed(request.headers.origin, request.headers.host, config.corsOrigins)) {
       return refuseUpgrade(socket, 403, 'FORBIDDEN', 'This Origin may not open a WebSocket here (CORS_ORIGINS)');
@@ -170,6 +172,7 @@ export function attachWebSocketTransport(server: Server, gateway: Gateway, { pro
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         // Ending a subscription sends its `complete` a few ticks later: let those go out first.
         setTimeout(() => {
           for (const client of wss.clients) client.close(1001, 'Server shutting down');
