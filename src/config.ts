@@ -19,7 +19,8 @@ const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { message: 'must be 
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: loopback in sandbox mode (the demo token is public), every interface with GRAPH_API_URL.
+  HOST: z.string().min(1).optional(),
   GRAPH_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
   WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
@@ -57,6 +58,9 @@ const EnvSchema = z.object({
   EVENT_RETENTION: positiveInt(10_000),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   METRICS: onOff.default(true),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (it is the only thing between /metrics and anyone)').optional(),
   PERSISTED_DOCUMENTS: z.string().min(1).optional(),
   ALLOW_ARBITRARY_OPERATIONS: onOff.optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -129,6 +133,12 @@ export interface Config {
   readonly eventRetention: number;
   /** Prometheus metrics at GET /metrics (METRICS, default on). */
   readonly metrics: boolean;
+  /** METRICS_PORT: /metrics is served on this port (bound to `metricsHost`) and not on the public one. */
+  readonly metricsPort: number | undefined;
+  /** METRICS_HOST: where the metrics port listens (default 127.0.0.1). */
+  readonly metricsHost: string;
+  /** METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>` (else 401). */
+  readonly metricsToken: string | undefined;
   /** PERSISTED_DOCUMENTS: path of the trusted documents file (id → document JSON). */
   readonly persistedDocuments: string | undefined;
   /** Whether query texts run besides trusted documents: false by default once PERSISTED_DOCUMENTS is set. */
@@ -180,10 +190,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (it takes /metrics off the public port)');
+  }
   return Object.freeze({
     production,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.GRAPH_API_URL ? '0.0.0.0' : '127.0.0.1'),
     graphApiUrl: e.GRAPH_API_URL?.replace(/\/+$/, ''),
     graphApiVersion: e.GRAPH_API_VERSION,
     defaultAccessToken: e.WHATSAPP_ACCESS_TOKEN,
@@ -217,6 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jit: e.GRAPHQL_JIT,
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    metricsToken: e.METRICS_TOKEN,
     persistedDocuments: e.PERSISTED_DOCUMENTS,
     allowArbitraryOperations: e.ALLOW_ARBITRARY_OPERATIONS ?? !e.PERSISTED_DOCUMENTS,
     tracing:

@@ -20,6 +20,7 @@ import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
 import { ERROR_CODES } from './errors.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { createMetricsRoute } from './observability/metrics-route.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -54,6 +55,8 @@ export interface Gateway {
   events: GroupEvents;
   /** `GET|POST /webhooks/whatsapp`, served in front of Yoga. */
   handleWebhook: ReturnType<typeof createWebhookRoute>;
+  /** `GET /metrics`, served in front of Yoga or on METRICS_PORT (server.ts); undefined with METRICS=false. */
+  handleMetrics: ReturnType<typeof createMetricsRoute> | undefined;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
   markNotReady(): void;
   /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
@@ -124,6 +127,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     metrics,
   });
 
+  const handleMetrics = metrics && createMetricsRoute({ registry: metrics.registry, token: config.metricsToken, logger });
+
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -141,8 +146,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     // `documentId`: how trusted-document clients name their operation.
     ...(trustedDocuments ? { extraParamNames: ['documentId'] } : {}),
     plugins: [
-      // First: /metrics is answered before any GraphQL handling (no CSRF header needed), and
-      // requests refused by the plugins below are still counted.
+      // First: requests refused by the plugins below are still counted.
       ...(metrics ? [useMetrics({ metrics, outcomeCodes: new Set(Object.keys(ERROR_CODES)) })] : []),
       // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
@@ -200,6 +204,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     metrics,
     events,
     handleWebhook,
+    handleMetrics,
     markNotReady: () => {
       ready = false;
     },

@@ -63,6 +63,11 @@ export interface GraphCredentials {
 export interface RequestTrace {
   readonly requestId: string;
   upstreamCalls: number;
+  /**
+   * The Graph API answered one of this request's calls without refusing its token (a success, or
+   * an error other than an authentication one): the caller is known to hold a working token.
+   */
+  tokenAccepted?: boolean;
 }
 
 export type GraphBody =
@@ -149,11 +154,11 @@ export class GraphClient {
     let release: (() => void) | undefined;
     const proof = this.appSecretProof(credentials.token);
     let observed: ((error?: GatewayError) => void) | undefined;
+    const trace = credentials.trace;
     try {
       release = await this.limit.acquire(fingerprintOf(credentials), signal);
       observed = this.options.observer?.attempt(call);
       const { headers, body } = encodeBody(call.body);
-      const trace = credentials.trace;
       if (trace) trace.upstreamCalls++;
       const response = await this.pool.request({
         method: call.method,
@@ -171,10 +176,13 @@ export class GraphClient {
       const secrets = [credentials.token, ...(this.options.appSecret ? [this.options.appSecret] : []), ...(proof.appsecret_proof ? [proof.appsecret_proof] : [])];
       const result = (await readGraphResponse(response, this.maxResponseBytes, secrets)) as T;
       observed?.();
+      if (trace) trace.tokenAccepted = true;
       return result;
     } catch (error) {
       const failure = callerAbortReason(credentials.signal) ?? toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
       observed?.(failure);
+      // A Graph error envelope about something else than the token (NOT_FOUND, FORBIDDEN…): the token works.
+      if (trace && failure instanceof UpstreamError && failure.graph !== undefined && failure.code !== 'UNAUTHENTICATED') trace.tokenAccepted = true;
       throw failure;
     } finally {
       timer.dispose();

@@ -117,9 +117,12 @@ export class GatewayMetrics {
     for (const outcome of WEBHOOK_OUTCOMES) this.webhooks.inc({ outcome }, 0);
   }
 
-  /** One GraphQL request answered. `operation` is the raw name: it is bounded here. */
-  operationAnswered(operation: string | null | undefined, type: string, outcome: string, seconds: number): void {
-    const labels = { operation: this.operationNames.label(operation), type, outcome };
+  /**
+   * One GraphQL request answered. `operation` is the raw name: it is bounded here, and a new name
+   * becomes a label only when `callerKnown` (the Graph API accepted the request's token).
+   */
+  operationAnswered(operation: string | null | undefined, type: string, outcome: string, seconds: number, callerKnown = false): void {
+    const labels = { operation: this.operationNames.label(operation, callerKnown), type, outcome };
     this.operations.inc(labels);
     this.operationDuration.observe(labels, seconds);
   }

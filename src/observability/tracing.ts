@@ -27,6 +27,7 @@ const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
  * - A server span per HTTP request (instrumentation-http), continuing an incoming W3C `traceparent`.
  * - A span per GraphQL operation (the useTracing plugin).
  * - A client span per upstream Graph request (instrumentation-undici), whose `traceparent` goes upstream.
+ *   Only W3C trace context propagates (`traceparent`, `tracestate`): a caller's `baggage` never reaches the Graph API.
  *
  * URLs are rewritten before a span starts: upstream calls carry ids, `fields` and `appsecret_proof`
  * in the query, and GET /graphql carries the query and its variables. Spans keep the route
@@ -35,9 +36,10 @@ const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
  * the resource OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES, the sampler OTEL_TRACES_SAMPLER(_ARG).
  */
 export async function startTracing(config: TracingConfig): Promise<Tracing> {
-  const [{ NodeTracerProvider, BatchSpanProcessor }, exporterModule, resources, { registerInstrumentations }, { HttpInstrumentation }, { UndiciInstrumentation }] =
+  const [{ NodeTracerProvider, BatchSpanProcessor }, { W3CTraceContextPropagator }, exporterModule, resources, { registerInstrumentations }, { HttpInstrumentation }, { UndiciInstrumentation }] =
     await Promise.all([
       import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/core'),
       config.protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
       import('@opentelemetry/resources'),
       import('@opentelemetry/instrumentation'),
@@ -51,8 +53,9 @@ export async function startTracing(config: TracingConfig): Promise<Tracing> {
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the default name.
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new exporterModule.OTLPTraceExporter())] });
-  // Global tracer, AsyncLocalStorage context and the W3C traceparent propagator.
-  provider.register();
+  // Global tracer, AsyncLocalStorage context and the W3C `traceparent` propagator alone: the default
+  // adds W3C baggage, which would copy a caller's `baggage` header onto every upstream request.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
 
   registerInstrumentations({
     tracerProvider: provider,
