@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   UPSTREAM_MAX_QUEUE_PER_TOKEN: nonNegativeInt(64),
   UPSTREAM_MAX_CONCURRENCY_PER_TOKEN: z.coerce.number().int().positive().optional(),
   UPSTREAM_MAX_RESPONSE_BYTES: positiveInt(8 * 1024 * 1024),
+  THROTTLE_MAX_WAIT_SECONDS: positiveInt(3_600),
   OPERATION_TIMEOUT_MS: positiveInt(30_000),
   // Node's http server: how long a client may take to send its headers, and its whole request.
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000, 'must be at most 30000 (30 s)').default(30_000),
@@ -94,6 +95,8 @@ export interface Config {
   readonly upstreamMaxConcurrencyPerToken: number | undefined;
   /** Largest upstream answer body read; larger is UPSTREAM_ERROR. */
   readonly upstreamMaxResponseBytes: number;
+  /** Longest a throttled scope is remembered as closed, whatever the Graph API said (graph/throttle-memory.ts). */
+  readonly throttleMaxWaitSeconds: number;
   /** Bound on one GraphQL operation; past it its upstream calls are aborted and it fails OPERATION_TIMEOUT. */
   readonly operationTimeoutMs: number;
   /** Node's server.headersTimeout and server.requestTimeout. */
@@ -211,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamMaxQueuePerToken: e.UPSTREAM_MAX_QUEUE_PER_TOKEN,
     upstreamMaxConcurrencyPerToken: e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN,
     upstreamMaxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+    throttleMaxWaitSeconds: e.THROTTLE_MAX_WAIT_SECONDS,
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,

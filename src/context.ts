@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { credentialsOf } from './credentials.js';
 import { GatewayError } from './errors.js';
 import type { GraphClient, GraphCredentials } from './graph/client.js';
+import type { GraphRoute } from './graph/route.js';
 import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import type { GraphReader } from './graph/graph-reader.js';
@@ -96,7 +97,7 @@ export function createContextFactory(dependencies: ContextDependencies) {
     const events = dependencies.events;
     if (token instanceof GatewayError) return { graph: new GraphSession(dependencies, token), partialErrors: [], groupEvents: events };
     const callerFingerprint = tokenFingerprint(token);
-    const onWrite = events && ((write: { path: string; answer: unknown }) => events.recordWrite(callerFingerprint, write));
+    const onWrite = events && ((write: { route: GraphRoute; answer: unknown }) => events.recordWrite(callerFingerprint, write));
     // The signal aborts when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up;
     // the trace (begun by the logging plugin) sends the request id upstream and counts the Graph calls.
     const caller = { token, fingerprint: callerFingerprint, signal: operationSignal(request), trace: traceOf(request), onWrite };

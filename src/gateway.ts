@@ -4,7 +4,9 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createDocumentCache } from './document-cache.js';
 import { GroupEvents } from './events/group-events.js';
-import { GraphClient } from './graph/client.js';
+import { GraphClient, observeAll } from './graph/client.js';
+import { RedisThrottleStore } from './graph/redis-throttle-store.js';
+import { ThrottleMemory } from './graph/throttle-memory.js';
 import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
@@ -19,6 +21,7 @@ import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
 import { schema } from './schema/index.js';
 import { ERROR_CODES } from './errors.js';
+import { callBeingSentWatcher } from './observability/call-being-sent.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { createMetricsRoute } from './observability/metrics-route.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -94,6 +97,11 @@ function corsFor(origins: readonly string[] | undefined): YogaServerOptions<Reco
 export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAppSecret }: GatewayOptions): Gateway {
   const trustedDocuments = config.persistedDocuments ? loadTrustedDocuments(config.persistedDocuments) : undefined;
   const metrics = config.metrics ? new GatewayMetrics({ knownOperationNames: trustedDocuments?.operationNames }) : undefined;
+  const throttles = new ThrottleMemory({
+    maxWaitSeconds: config.throttleMaxWaitSeconds,
+    shared: config.redisUrl ? new RedisThrottleStore(config.redisUrl, config.throttleMaxWaitSeconds, logger) : undefined,
+    onRefusal: metrics && ((scope) => metrics.throttleRefusal(scope)),
+  });
   const client = new GraphClient({
     baseUrl: graphApiUrl,
     version: config.graphApiVersion,
@@ -106,7 +114,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     maxQueuePerToken: config.upstreamMaxQueuePerToken,
     maxConcurrencyPerToken: config.upstreamMaxConcurrencyPerToken,
     maxResponseBytes: config.upstreamMaxResponseBytes,
-    observer: metrics?.graphObserver,
+    // With tracing, the undici hooks read the route of the call being sent (call-being-sent.ts).
+    observer: observeAll(metrics?.graphObserver, config.tracing ? callBeingSentWatcher : undefined),
+    gate: throttles,
   });
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
@@ -211,6 +221,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     close: async (options) => {
       await events.close();
       await client.close(options);
+      throttles.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { GraphRoute } from '../graph/route.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GroupChange } from '../webhooks/envelope.js';
@@ -10,7 +11,7 @@ import type { GroupEvent } from './group-event.js';
 import { MemoryEventStore } from './memory-event-store.js';
 import { ReadAccessCache } from './read-access.js';
 import { RedisEventStore } from './redis-event-store.js';
-import { MemoryWriteLedger, RedisWriteLedger, type WriteLedger } from './write-ledger.js';
+import { MemoryWriteLedger, RedisWriteLedger, writeOf, type WriteLedger } from './write-ledger.js';
 
 /** Events that may wait for one subscriber before it is disconnected as too slow. */
 export const SUBSCRIBER_BUFFER = 1000;
@@ -99,14 +100,8 @@ export class GroupEvents {
   }
 
   /** Called with every accepted write a caller made (see GraphCredentials.onWrite). */
-  recordWrite(fingerprint: string, { path, answer }: { path: string; answer: unknown }): void {
-    const requestId = (answer as { request_id?: unknown } | null)?.request_id;
-    const segments = path.split('/').filter(Boolean);
-    this.#ledger.record(fingerprint, {
-      requestId: typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : undefined,
-      // `/{group-id}` names a group; `/{phone-number-id}/groups` (a creation) does not.
-      groupId: segments.length === 1 ? decodeURIComponent(segments[0]!) : undefined,
-    });
+  recordWrite(fingerprint: string, { route, answer }: { route: GraphRoute; answer: unknown }): void {
+    this.#ledger.record(fingerprint, writeOf(route, answer));
   }
 
   /**
