@@ -50,6 +50,11 @@ const EnvSchema = z.object({
   MAX_MEDIA_UPLOAD_BYTES: z.coerce.number().int().positive().max(100 * 1024 * 1024, 'must be at most 104857600 (100 MiB, the Graph API\'s document limit)').default(5 * 1024 * 1024),
   INVITE_SEND_CONCURRENCY: positiveInt(4),
   MAX_QUERY_BYTES: positiveInt(64 * 1024),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
+  MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(100),
+  MAX_WEBSOCKET_CONNECTIONS: positiveInt(10_000),
+  EVENT_ACCESS_CHECKS_PER_SECOND: positiveInt(20),
+  FEDERATION_SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters (a shared secret)').optional(),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   GRAPHQL_JIT: onOff.default(true),
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
@@ -115,6 +120,16 @@ export interface Config {
   readonly maxMediaUploadBytes: number;
   /** INVITE_SEND_CONCURRENCY: invite sends of one `sendGroupInviteLink` in flight at once (capped by UPSTREAM_MAX_CONCURRENCY_PER_TOKEN). */
   readonly inviteSendConcurrency: number;
+  /** Operations one WebSocket may have running at once (subscriptions included); more are RATE_LIMITED. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** `groupEvents` subscriptions one token may have open in this process, SSE and WebSocket together. */
+  readonly maxSubscriptionsPerToken: number;
+  /** WebSockets open at once in this process; more are refused at the upgrade (HTTP 503). */
+  readonly maxWebSocketConnections: number;
+  /** Upstream checks (may this token read this group?) one token's subscriptions may cause per second; more wait. */
+  readonly eventAccessChecksPerSecond: number;
+  /** The router's shared secret: with introspection off, `_service` answers only requests carrying it. */
+  readonly federationServiceToken: string | undefined;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   /** GRAPHQL_JIT (on): queries run as code compiled once per document (graphql-jit); see use-compiled-execution.ts. */
@@ -219,6 +234,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryBytes: e.MAX_QUERY_BYTES,
     maxMediaUploadBytes: e.MAX_MEDIA_UPLOAD_BYTES,
     inviteSendConcurrency: Math.min(e.INVITE_SEND_CONCURRENCY, e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN ?? Number.POSITIVE_INFINITY),
+    maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxSubscriptionsPerToken: e.MAX_SUBSCRIPTIONS_PER_TOKEN,
+    maxWebSocketConnections: e.MAX_WEBSOCKET_CONNECTIONS,
+    eventAccessChecksPerSecond: e.EVENT_ACCESS_CHECKS_PER_SECOND,
+    federationServiceToken: e.FEDERATION_SERVICE_TOKEN,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     jit: e.GRAPHQL_JIT,
     logLevel: e.LOG_LEVEL,

@@ -13,6 +13,7 @@ import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/er
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationTimeout } from './plugins/use-operation-timeout.js';
+import { useServiceSdlGuard } from './plugins/use-service-sdl-guard.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestParamsLimit } from './plugins/use-request-params-limit.js';
 import { isLoggedWithRequest, useRequestLogging } from './plugins/use-request-logging.js';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The settings it was built with (the WebSocket transport reads its limits here). */
+  config: Config;
   client: GraphClient;
   /** The Prometheus metrics (undefined with METRICS=false); other modules record through it. */
   metrics: GatewayMetrics | undefined;
@@ -119,7 +122,14 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
-  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger, metrics });
+  const events = new GroupEvents({
+    redisUrl: config.redisUrl,
+    retention: config.eventRetention,
+    logger,
+    metrics,
+    maxSubscriptionsPerToken: config.maxSubscriptionsPerToken,
+    accessChecksPerSecond: config.eventAccessChecksPerSecond,
+  });
   const handleWebhook = createWebhookRoute({
     appSecret: webhookAppSecret ?? config.appSecret,
     verifyToken: config.webhookVerifyToken,
@@ -173,6 +183,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
+      useServiceSdlGuard({ introspection: config.introspection, serviceToken: config.federationServiceToken }),
       usePartialErrors(),
       // Last: every error of every result gets a public code and no field suggestions.
       usePublicErrors(),
@@ -202,6 +213,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
 
   return {
     yoga,
+    config,
     client,
     metrics,
     events,

@@ -45,7 +45,6 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
-    production: config.production,
     metricsPort: config.metricsPort,
     metricsHost: config.metricsHost,
   });

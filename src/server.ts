@@ -17,8 +17,6 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** REQUEST_TIMEOUT_MS: how long a client may take to send its whole request, body included (default 120 s). */
   requestTimeoutMs?: number;
-  /** Whether graphql-ws hides internal error messages (NODE_ENV=production). */
-  production?: boolean;
   /** METRICS_PORT: `/metrics` is served there (on `metricsHost`) and the public port answers it 404. */
   metricsPort?: number | undefined;
   /** METRICS_HOST (default 127.0.0.1). */
@@ -47,13 +45,12 @@ export async function startServer({
   shutdownTimeoutMs,
   headersTimeoutMs = 30_000,
   requestTimeoutMs = 120_000,
-  production = false,
   metricsPort,
   metricsHost = '127.0.0.1',
 }: ServerOptions): Promise<GatewayServer> {
   const timeouts = serverTimeouts(headersTimeoutMs, requestTimeoutMs);
   const server = createServer(timeouts, createRequestListener(gateway, logger, { servesMetrics: metricsPort === undefined }));
-  const webSockets = attachWebSocketTransport(server, gateway, { production });
+  const webSockets = attachWebSocketTransport(server, gateway, { logger });
   // Above common load-balancer idle timeouts (60 s). Node 20 applies headersTimeout from a
   // request's first byte, not to an idle keep-alive connection, so it may be the shorter one.
   server.keepAliveTimeout = 65_000;

@@ -25,6 +25,10 @@ export interface GroupEventsOptions {
   subscriberBuffer?: number;
   /** Events published and dropped as duplicates, subscribers, access-cache lookups; undefined with METRICS=false. */
   metrics?: GatewayMetrics | undefined;
+  /** MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions one token may have open in this process (SSE and WebSocket). */
+  maxSubscriptionsPerToken?: number;
+  /** EVENT_ACCESS_CHECKS_PER_SECOND: upstream access checks one token may cause per second. */
+  accessChecksPerSecond?: number;
 }
 
 /** Who subscribes: their token's fingerprint, and how to read a group with their token. */
@@ -52,8 +56,11 @@ export class GroupEvents {
   readonly #access: ReadAccessCache;
   readonly #bufferSize: number;
   readonly #metrics: GatewayMetrics | undefined;
+  readonly #maxPerToken: number;
+  /** Open subscriptions per token fingerprint. */
+  readonly #perToken = new Map<string, number>();
 
-  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER, metrics }: GroupEventsOptions) {
+  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER, metrics, maxSubscriptionsPerToken = 100, accessChecksPerSecond }: GroupEventsOptions) {
     if (redisUrl) {
       const store = new RedisEventStore(redisUrl, retention, logger);
       this.#store = store;
@@ -63,9 +70,10 @@ export class GroupEvents {
       this.#ledger = new MemoryWriteLedger();
     }
     this.#hub = new EventHub(this.#store, logger, metrics);
-    this.#access = new ReadAccessCache(metrics);
+    this.#access = new ReadAccessCache(metrics, accessChecksPerSecond);
     this.#bufferSize = subscriberBuffer;
     this.#metrics = metrics;
+    this.#maxPerToken = maxSubscriptionsPerToken;
   }
 
   /**
@@ -98,10 +106,26 @@ export class GroupEvents {
 
   /**
    * The subscriber's events. When the subscription fails (too slow, the store unreachable during a
-   * replay), the last item is a SubscriptionFailure: the resolver turns it into that result's error,
-   * so both transports show it as a GraphQL error before completing.
+   * replay, its token refused upstream), the last item is a SubscriptionFailure: the resolver turns
+   * it into that result's error, so both transports show it as a GraphQL error before completing.
+   * Throws at once (nothing upstream) when the token was refused within the last minute or already
+   * has MAX_SUBSCRIPTIONS_PER_TOKEN subscriptions open here.
    */
   subscribe(subscriber: Subscriber, filter: GroupEventFilter): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+    this.#access.assertTokenNotRefused(subscriber.fingerprint);
+    const open = this.#perToken.get(subscriber.fingerprint) ?? 0;
+    if (open >= this.#maxPerToken) {
+      throw new GatewayError('RATE_LIMITED', `This token already has ${this.#maxPerToken} subscriptions open (MAX_SUBSCRIPTIONS_PER_TOKEN); end one first`);
+    }
+    this.#perToken.set(subscriber.fingerprint, open + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (this.#perToken.get(subscriber.fingerprint) ?? 1) - 1;
+      if (left > 0) this.#perToken.set(subscriber.fingerprint, left);
+      else this.#perToken.delete(subscriber.fingerprint);
+    };
     const delivery = this.#hub.subscribe({
       after: filter.after ?? undefined,
       bufferSize: this.#bufferSize,
@@ -112,7 +136,10 @@ export class GroupEvents {
       allowed: (event) => this.#allowed(subscriber, event),
     });
     // The client left: end the delivery now, not when the next event would have reached it.
-    return returningAtOnce(endingWithFailure(delivery), () => void delivery.return(undefined).catch(() => undefined));
+    return returningAtOnce(endingWithFailure(delivery, release), () => {
+      release();
+      void delivery.return(undefined).catch(() => undefined);
+    });
   }
 
   /** Subscriptions open in this process (for metrics and tests). */
@@ -148,7 +175,7 @@ export class SubscriptionFailure {
   constructor(readonly error: GatewayError) {}
 }
 
-async function* endingWithFailure(events: AsyncGenerator<GroupEvent>): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+async function* endingWithFailure(events: AsyncGenerator<GroupEvent>, onEnd: () => void): AsyncGenerator<GroupEvent | SubscriptionFailure> {
   try {
     yield* events;
   } catch (error) {
@@ -156,6 +183,8 @@ async function* endingWithFailure(events: AsyncGenerator<GroupEvent>): AsyncGene
     else if (error instanceof EventStoreUnavailable) {
       yield new SubscriptionFailure(new GatewayError('UPSTREAM_ERROR', 'Past events cannot be read right now (the event store is unreachable); retry with the same `after`'));
     } else throw error;
+  } finally {
+    onEnd();
   }
 }
 
