@@ -5,10 +5,13 @@ import type { GraphClient, GraphCredentials } from './graph/client.js';
 import type { GroupCache } from './graph/group-cache.js';
 import type { GroupChangeListener } from './graph/group-changes.js';
 import { readGroupList } from './graph/group-lists.js';
+import type { GraphRoute } from './graph/route.js';
 import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import type { GraphReader } from './graph/graph-reader.js';
 import { LifecycleWriter } from './graph/lifecycle-writes.js';
+import { MediaUploader } from './graph/media-uploads.js';
+import { MessageSender } from './graph/message-sends.js';
 import type { Connection, PageRequest } from './graph/paging.js';
 import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import type { GraphGroup } from './graph/types.js';
@@ -41,6 +44,8 @@ export interface ContextDependencies {
   events?: GroupEvents | undefined;
   /** The group cache (GROUP_CACHE_TTL_MS > 0): below the read loader, dropped by every write. */
   groupCache?: GroupCache | undefined;
+  /** INVITE_SEND_CONCURRENCY: sends of one invite operation in flight at once. Default 4. */
+  inviteSendConcurrency?: number | undefined;
 }
 
 /**
@@ -77,6 +82,21 @@ export class GraphSession implements GroupChangeListener {
   /** Group lifecycle writes: create, invite link reset, participant removal, join requests. */
   get lifecycleWriter(): LifecycleWriter {
     return this.once('lifecycleWriter', () => new LifecycleWriter(this.dependencies.client, this.credentials(), this));
+  }
+
+  /** Messages: group sends (text, media, template), invite links to people, pins. A send changes no group data. */
+  get messageSender(): MessageSender {
+    return this.once('messageSender', () => new MessageSender(this.dependencies.client, this.credentials()));
+  }
+
+  /** Media uploads (`POST /{phone-number-id}/media`), whose ids messages then name. */
+  get mediaUploader(): MediaUploader {
+    return this.once('mediaUploader', () => new MediaUploader(this.dependencies.client, this.credentials()));
+  }
+
+  /** How many invite sends of one operation may be in flight at once. */
+  get inviteSendConcurrency(): number {
+    return this.dependencies.inviteSendConcurrency ?? 4;
   }
 
   /** One page of a phone number's active groups (a list read: no loader batches it). */
@@ -128,7 +148,7 @@ export function createContextFactory(dependencies: ContextDependencies) {
     const events = dependencies.events;
     if (token instanceof GatewayError) return { graph: new GraphSession(dependencies, token), partialErrors: [], groupEvents: events };
     const callerFingerprint = tokenFingerprint(token);
-    const onWrite = events && ((write: { path: string; answer: unknown }) => events.recordWrite(callerFingerprint, write));
+    const onWrite = events && ((write: { route: GraphRoute; answer: unknown }) => events.recordWrite(callerFingerprint, write));
     // The signal aborts when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up;
     // the trace (begun by the logging plugin) sends the request id upstream and counts the Graph calls.
     const caller = { token, fingerprint: callerFingerprint, signal: operationSignal(request), trace: traceOf(request), onWrite };
