@@ -15,7 +15,7 @@ const targets: CodegenConfig['generates'] = {
     documents: ['test/**/*.ts', '!test/gql/**'],
     preset: 'client',
     config: {
-      scalars: { Upload: 'File', DateTime: 'string' },
+      scalars: { Upload: 'File', DateTime: 'string', URL: 'string', JSON: 'unknown' },
       enumsAsTypes: true,
       useTypeImports: true,
     },
@@ -25,7 +25,7 @@ const targets: CodegenConfig['generates'] = {
     documents: ['examples/client/**/*.ts', '!examples/client/gql/**'],
     preset: 'client',
     config: {
-      scalars: { Upload: 'File', DateTime: 'string' },
+      scalars: { Upload: 'File', DateTime: 'string', URL: 'string', JSON: 'unknown' },
       enumsAsTypes: true,
       useTypeImports: true,
     },

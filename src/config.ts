@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const BATCH_MODES = ['batch', 'ids', 'single'] as const;
 export type BatchMode = (typeof BATCH_MODES)[number];
 
+/** What `Cache-Control` GraphQL responses carry (see docs/group-cache.md). */
+export const SUBGRAPH_CACHE_CONTROLS = ['no-store', 'private-max-age'] as const;
+export type SubgraphCacheControl = (typeof SUBGRAPH_CACHE_CONTROLS)[number];
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const onOff = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => v === 'true' || v === '1' || v === 'on');
@@ -68,6 +72,21 @@ export const SETTINGS = {
     default: '`10000`',
     doc: 'How many recent group events are kept for `groupEvents(after:)` (Redis stream trimmed with `MAXLEN ~`, or an in-process ring buffer). Older ones cannot be replayed.',
   },
+  GROUP_CACHE_TTL_MS: {
+    key: 'groupCacheTtlMs', schema: nonNegativeInt(0),
+    default: '`0` → off',
+    doc: 'How long a group (node fields, `inviteLink`, first page of `joinRequests`) read with one token is served again to that token without a Graph call. Verified webhooks and writes drop a group before they are acknowledged, so with webhooks configured a long TTL is safe: `300000` (5 min) is recommended. See [Group cache](group-cache.md).',
+  },
+  GROUP_CACHE_MAX_ENTRIES: {
+    key: 'groupCacheMaxEntries', schema: positiveInt(10_000),
+    default: '`10000`',
+    doc: '(token, group) records kept in the process when `REDIS_URL` is unset; the least recently used group goes first. With `REDIS_URL` records live in Redis and expire by TTL there.',
+  },
+  SUBGRAPH_CACHE_CONTROL: {
+    key: 'subgraphCacheControl', schema: z.enum(SUBGRAPH_CACHE_CONTROLS).default('no-store'),
+    default: '`no-store`',
+    doc: '`Cache-Control` of GraphQL responses: `no-store` → `private, no-store` on every one; `private-max-age` → `private, max-age=<GROUP_CACHE_TTL_MS in seconds>` on queries answered without errors (still `private, no-store` for mutations, errors, subscriptions, or a TTL under 1 s). See [Group cache](group-cache.md).',
+  },
   GRAPH_BATCH_MODE: {
     key: 'batchMode', schema: z.enum(BATCH_MODES).default('batch'),
     default: '`batch`',
@@ -118,6 +137,11 @@ export const SETTINGS = {
     default: '`8388608` (8 MiB)',
     doc: 'Largest Graph answer body read; past it reading stops, the connection is dropped and the call is `UPSTREAM_ERROR`.',
   },
+  THROTTLE_MAX_WAIT_SECONDS: {
+    key: 'throttleMaxWaitSeconds', schema: positiveInt(3_600),
+    default: '`3600`',
+    doc: 'Longest a throttled scope (app, phone number, phone-number–recipient pair, group) stays closed, whatever the Graph API\'s estimate or the backoff says. See [Throttle memory](reliability-and-limits.md#throttle-memory-shared-by-replicas).',
+  },
   OPERATION_TIMEOUT_MS: {
     key: 'operationTimeoutMs', schema: positiveInt(30_000),
     default: '`30000`',
@@ -142,12 +166,23 @@ export const SETTINGS = {
   MAX_CONCURRENT_UPLOADS: {
     key: 'maxConcurrentUploads', schema: positiveInt(8),
     default: '`8`',
-    doc: 'Profile pictures being read, checked or sent upstream at once per process. A picture takes a slot only once the client has sent all of it (it waits on disk, spooled); beyond the cap it waits for a slot up to `UPLOAD_WAIT_TIMEOUT_MS`, then its `updateGroup` fails `RATE_LIMITED` (`retryAfterSeconds: 1`) with nothing sent upstream.',
+    doc: 'Profile pictures and message media files being read, checked or sent upstream at once per process. A picture takes a slot only once the client has sent all of it (it waits on disk, spooled); beyond the cap it waits for a slot up to `UPLOAD_WAIT_TIMEOUT_MS`, then its `updateGroup` fails `RATE_LIMITED` (`retryAfterSeconds: 1`) with nothing sent upstream.',
   },
   UPLOAD_WAIT_TIMEOUT_MS: {
     schema: z.coerce.number().int().positive().optional(),
     default: '`UPSTREAM_TIMEOUT_MS`',
     doc: 'How long a spooled picture may wait for one of the `MAX_CONCURRENT_UPLOADS` slots.',
+  },
+  MAX_MEDIA_UPLOAD_BYTES: {
+    // Meta's largest media (a document) is 100 MB; the default keeps spooled files as small as a picture's.
+    key: 'maxMediaUploadBytes', schema: z.coerce.number().int().positive().max(100 * 1024 * 1024, 'must be at most 104857600 (100 MiB, the Graph API\'s document limit)').default(5 * 1024 * 1024),
+    default: '`5242880` (5 MiB)',
+    doc: 'Largest media file `sendGroupMessage` takes as an upload (`media.file`), at most `104857600` (100 MiB). Each kind also has the Graph API\'s own limit (image 5 MiB, video and audio 16 MiB, document 100 MiB): the smaller applies, counted while the file streams in. Raising it raises the multipart limit of every request (the spooled file goes to disk, not memory).',
+  },
+  INVITE_SEND_CONCURRENCY: {
+    schema: positiveInt(4),
+    default: '`4`',
+    doc: 'Invite sends of one `sendGroupInviteLink` in flight at once (one upstream request per person); capped by `UPSTREAM_MAX_CONCURRENCY_PER_TOKEN` when that is set.',
   },
   MAX_QUERY_BYTES: {
     key: 'maxQueryBytes', schema: positiveInt(64 * 1024),
@@ -157,7 +192,32 @@ export const SETTINGS = {
   MAX_REQUEST_BODY_BYTES: {
     key: 'maxRequestBodyBytes', schema: positiveInt(1_000_000),
     default: '`1000000`',
-    doc: 'Largest JSON/GraphQL/form request body; larger is HTTP 413. Multipart uploads have their own limit: a declared length over 5 MiB + 320 KiB (5,570,560 bytes) is refused before reading, and the file itself is capped at 5 MiB while streaming.',
+    doc: 'Largest JSON/GraphQL/form request body; larger is HTTP 413. Multipart uploads have their own limit: a declared length over 5 MiB + 320 KiB (5,570,560 bytes) is refused before reading, and the file itself is capped at 5 MiB while streaming (with `MAX_MEDIA_UPLOAD_BYTES` above 5 MiB, that size instead).',
+  },
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: {
+    key: 'maxSubscriptionsPerConnection', schema: positiveInt(20),
+    default: '`20`',
+    doc: 'Operations one WebSocket may have running at once (subscriptions and queries in flight); the next is answered with a graphql-ws `error` message `RATE_LIMITED`, the socket and its other operations go on.',
+  },
+  MAX_SUBSCRIPTIONS_PER_TOKEN: {
+    key: 'maxSubscriptionsPerToken', schema: positiveInt(100),
+    default: '`100`',
+    doc: '`groupEvents` subscriptions one token may have open in this process, SSE and WebSocket together; the next fails `RATE_LIMITED`.',
+  },
+  MAX_WEBSOCKET_CONNECTIONS: {
+    key: 'maxWebSocketConnections', schema: positiveInt(10_000),
+    default: '`10000`',
+    doc: 'WebSockets open at once in this process; the next upgrade is refused with HTTP 503 (`RATE_LIMITED`).',
+  },
+  EVENT_ACCESS_CHECKS_PER_SECOND: {
+    key: 'eventAccessChecksPerSecond', schema: positiveInt(20),
+    default: '`20`',
+    doc: 'Upstream checks ("may this token read this group?", each cached a minute) one token\'s `groupEvents` subscriptions may cause per second; more wait for the next second. A token the Graph API refuses ends its subscriptions with `UNAUTHENTICATED` and is refused without upstream calls for a minute.',
+  },
+  FEDERATION_SERVICE_TOKEN: {
+    key: 'federationServiceToken', schema: z.string().min(16, 'must be at least 16 characters (a shared secret)').optional(),
+    default: 'unset',
+    doc: 'The router\'s shared secret (16+ characters). With introspection off, `_service { sdl }` answers only requests whose `x-federation-service-token` header carries it (no network, loopback included, is trusted otherwise); unset: `_service` is refused whenever introspection is off.',
   },
   GRAPHQL_INTROSPECTION: {
     schema: onOff.optional(),
@@ -185,9 +245,10 @@ export const SETTINGS = {
     doc: 'HTTP port of the gateway.',
   },
   HOST: {
-    key: 'host', schema: z.string().min(1).default('0.0.0.0'),
-    default: '`0.0.0.0`',
-    doc: 'Interface to listen on. In sandbox mode the banner warns when it is not loopback (anyone who can reach the port can use the demo token).',
+    // Unset: loopback in sandbox mode (the demo token is public), every interface with GRAPH_API_URL.
+    schema: z.string().min(1).optional(),
+    default: '`127.0.0.1` in sandbox mode, else `0.0.0.0`',
+    doc: 'Interface to listen on. Sandbox mode (no `GRAPH_API_URL`) stays on loopback unless `HOST` is set: anyone who can reach the port can use the public demo token, and the banner warns when `HOST` is not loopback. The image sets `HOST=0.0.0.0`.',
   },
   NODE_ENV: {
     schema: z.string().default('development'),
@@ -203,6 +264,21 @@ export const SETTINGS = {
     key: 'metrics', schema: onOff.default(true),
     default: '`true`',
     doc: '`false` turns `GET /metrics` (Prometheus) off: 404. See [Operations](operations.md).',
+  },
+  METRICS_PORT: {
+    key: 'metricsPort', schema: z.coerce.number().int().min(0).max(65_535).optional(),
+    default: 'unset → public port',
+    doc: 'A port of its own for `GET /metrics` (nothing else is served there); the public port then answers `/metrics` with 404. See [who may read /metrics](operations.md#who-may-read-metrics).',
+  },
+  METRICS_HOST: {
+    key: 'metricsHost', schema: z.string().min(1).default('127.0.0.1'),
+    default: '`127.0.0.1`',
+    doc: 'Interface of `METRICS_PORT`. Loopback by default, in every environment: set it (e.g. `0.0.0.0` in a container) where Prometheus scrapes from another host.',
+  },
+  METRICS_TOKEN: {
+    key: 'metricsToken', schema: z.string().min(16, 'must be at least 16 characters (it is the only thing between /metrics and anyone)').optional(),
+    default: 'unset',
+    doc: 'When set (16 characters or more), `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`, on whichever port serves it; anything else is 401.',
   },
   PERSISTED_DOCUMENTS: {
     key: 'persistedDocuments', schema: z.string().min(1).optional(),
@@ -256,6 +332,10 @@ type SettingFields = {
 interface DerivedConfig {
   /** NODE_ENV is `prod` or `production`, in any letter case. */
   readonly production: boolean;
+  /** HOST, else 127.0.0.1 in sandbox mode (the demo token is public) and 0.0.0.0 with GRAPH_API_URL. */
+  readonly host: string;
+  /** INVITE_SEND_CONCURRENCY, capped by UPSTREAM_MAX_CONCURRENCY_PER_TOKEN when that is set. */
+  readonly inviteSendConcurrency: number;
   /** UPLOAD_WAIT_TIMEOUT_MS, else UPSTREAM_TIMEOUT_MS. */
   readonly uploadWaitTimeoutMs: number;
   /** GRAPHQL_INTROSPECTION, else on outside production and off in production. */
@@ -313,11 +393,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (it takes /metrics off the public port)');
+  }
   const fields = Object.fromEntries(
     Object.entries(SETTINGS).flatMap(([variable, setting]) => ('key' in setting ? [[setting.key, e[variable as keyof Env]]] : [])),
   ) as SettingFields;
   const derived: DerivedConfig = {
     production,
+    host: e.HOST ?? (e.GRAPH_API_URL ? '0.0.0.0' : '127.0.0.1'),
+    inviteSendConcurrency: Math.min(e.INVITE_SEND_CONCURRENCY, e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN ?? Number.POSITIVE_INFINITY),
     corsOrigins: e.CORS_ORIGINS && Object.freeze([...e.CORS_ORIGINS]),
     uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,

@@ -4,21 +4,31 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createDocumentCache } from './document-cache.js';
 import { GroupEvents } from './events/group-events.js';
-import { GraphClient } from './graph/client.js';
+import { GraphClient, observeAll } from './graph/client.js';
+import { RedisThrottleStore } from './graph/redis-throttle-store.js';
+import { ThrottleMemory } from './graph/throttle-memory.js';
 import { GraphReader } from './graph/graph-reader.js';
+import { GroupCache } from './graph/group-cache.js';
+import { MemoryGroupCacheStore } from './graph/group-cache-store.js';
+import { RedisGroupCacheStore } from './graph/redis-group-cache-store.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
+import { useCacheControl } from './plugins/use-cache-control.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationTimeout } from './plugins/use-operation-timeout.js';
+import { useServiceSdlGuard } from './plugins/use-service-sdl-guard.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestParamsLimit } from './plugins/use-request-params-limit.js';
 import { isLoggedWithRequest, useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
+import { PROFILE_PICTURE_MAX_BYTES } from './uploads/profile-picture.js';
 import { schema } from './schema/index.js';
 import { ERROR_CODES } from './errors.js';
+import { callBeingSentWatcher } from './observability/call-being-sent.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { createMetricsRoute } from './observability/metrics-route.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -44,6 +54,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The settings it was built with (the WebSocket transport reads its limits here). */
+  config: Config;
   client: GraphClient;
   /** The Prometheus metrics (undefined with METRICS=false); other modules record through it. */
   metrics: GatewayMetrics | undefined;
@@ -51,6 +63,8 @@ export interface Gateway {
   events: GroupEvents;
   /** `GET|POST /webhooks/whatsapp`, served in front of Yoga. */
   handleWebhook: ReturnType<typeof createWebhookRoute>;
+  /** `GET /metrics`, served in front of Yoga or on METRICS_PORT (server.ts); undefined with METRICS=false. */
+  handleMetrics: ReturnType<typeof createMetricsRoute> | undefined;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
   markNotReady(): void;
   /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
@@ -88,6 +102,11 @@ function corsFor(origins: readonly string[] | undefined): YogaServerOptions<Reco
 export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAppSecret }: GatewayOptions): Gateway {
   const trustedDocuments = config.persistedDocuments ? loadTrustedDocuments(config.persistedDocuments) : undefined;
   const metrics = config.metrics ? new GatewayMetrics({ knownOperationNames: trustedDocuments?.operationNames }) : undefined;
+  const throttles = new ThrottleMemory({
+    maxWaitSeconds: config.throttleMaxWaitSeconds,
+    shared: config.redisUrl ? new RedisThrottleStore(config.redisUrl, config.throttleMaxWaitSeconds, logger) : undefined,
+    onRefusal: metrics && ((scope) => metrics.throttleRefusal(scope)),
+  });
   const client = new GraphClient({
     baseUrl: graphApiUrl,
     version: config.graphApiVersion,
@@ -100,13 +119,24 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     maxQueuePerToken: config.upstreamMaxQueuePerToken,
     maxConcurrencyPerToken: config.upstreamMaxConcurrencyPerToken,
     maxResponseBytes: config.upstreamMaxResponseBytes,
-    observer: metrics?.graphObserver,
+    // With tracing, the undici hooks read the route of the call being sent (call-being-sent.ts).
+    observer: observeAll(metrics?.graphObserver, config.tracing ? callBeingSentWatcher : undefined),
+    gate: throttles,
   });
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
-  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger, metrics });
+  const events = new GroupEvents({
+    redisUrl: config.redisUrl,
+    retention: config.eventRetention,
+    logger,
+    metrics,
+    maxSubscriptionsPerToken: config.maxSubscriptionsPerToken,
+    accessChecksPerSecond: config.eventAccessChecksPerSecond,
+  });
+  const groupCache = createGroupCache(config, logger, metrics);
   const handleWebhook = createWebhookRoute({
+    groupCache,
     appSecret: webhookAppSecret ?? config.appSecret,
     verifyToken: config.webhookVerifyToken,
     events,
@@ -114,12 +144,21 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     metrics,
   });
 
+  const handleMetrics = metrics && createMetricsRoute({ registry: metrics.registry, token: config.metricsToken, logger });
+
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events }),
+    context: createContextFactory({
+      reader,
+      client,
+      defaultAccessToken: config.defaultAccessToken,
+      events,
+      groupCache,
+      inviteSendConcurrency: config.inviteSendConcurrency,
+    }),
     maskedErrors: { maskError: maskGatewayError },
     cors: corsFor(config.corsOrigins),
     parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache() },
@@ -131,14 +170,16 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     // `documentId`: how trusted-document clients name their operation.
     ...(trustedDocuments ? { extraParamNames: ['documentId'] } : {}),
     plugins: [
-      // First: /metrics is answered before any GraphQL handling (no CSRF header needed), and
-      // requests refused by the plugins below are still counted.
+      // First: requests refused by the plugins below are still counted.
       ...(metrics ? [useMetrics({ metrics, outcomeCodes: new Set(Object.keys(ERROR_CODES)) })] : []),
       // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
       // First: after the upload parser it would see a request already parsed and relabelled as JSON
       // (@whatwg-node/server's normalizeNodeRequest, https://github.com/ardatan/whatwg-node/blob/master/packages/server/src/utils.ts).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads({
+        // One parser limit for every upload: the largest of a profile picture and a media file; each use checks its own.
+        maxFileSize: Math.max(PROFILE_PICTURE_MAX_BYTES, config.maxMediaUploadBytes),
+        maxMediaBytes: config.maxMediaUploadBytes,
         defaultAccessToken: config.defaultAccessToken,
         maxConcurrentUploads: config.maxConcurrentUploads,
         uploadWaitTimeoutMs: config.uploadWaitTimeoutMs,
@@ -152,10 +193,12 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       ...(config.tracing ? [useTracing()] : []),
       // Before anything parses the query: an unknown id or a refused query text costs no parsing.
       ...(trustedDocuments ? [useTrustedDocuments({ documents: trustedDocuments, allowArbitraryOperations: config.allowArbitraryOperations })] : []),
-      useReadinessCheck({ endpoint: '/ready', check: () => readiness(ready, events) }),
+      useReadinessCheck({ endpoint: '/ready', check: () => readiness(ready, events, groupCache) }),
+      useCacheControl({ mode: config.subgraphCacheControl, maxAgeSeconds: Math.floor(config.groupCacheTtlMs / 1000), graphqlEndpoint: '/graphql' }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
+      useServiceSdlGuard({ introspection: config.introspection, serviceToken: config.federationServiceToken }),
       usePartialErrors(),
       // Last: every error of every result gets a public code and no field suggestions.
       usePublicErrors(),
@@ -189,24 +232,45 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
 
   return {
     yoga,
+    config,
     client,
     metrics,
     events,
     handleWebhook,
+    handleMetrics,
     markNotReady: () => {
       ready = false;
     },
     close: async (options) => {
       await events.close();
+      await groupCache?.close();
       await client.close(options);
+      throttles.close();
     },
   };
 }
 
-/** 503 once shutdown began, or while a dependency (Redis) has not been reached; the body names it, never its URL. */
-function readiness(ready: boolean, events: GroupEvents): boolean | Response {
+/**
+ * 503 once shutdown began, or while a dependency (Redis) has not been reached; the body names it,
+ * never its URL. A group cache that cannot be used is not a reason to stop serving (reads go
+ * upstream): still 200, with a body that says so.
+ */
+function readiness(ready: boolean, events: GroupEvents, groupCache: GroupCache | undefined): boolean | Response {
   if (!ready) return false;
   const failed = events.unavailableDependency();
-  if (failed === undefined) return true;
-  return Response.json({ ready: false, failed: [failed], message: `${failed} is unreachable` }, { status: 503 });
+  if (failed !== undefined) return Response.json({ ready: false, failed: [failed], message: `${failed} is unreachable` }, { status: 503 });
+  const cacheDown = groupCache?.unavailableReason();
+  if (cacheDown === undefined) return true;
+  return Response.json({ ready: true, degraded: ['group-cache'], message: `group cache: ${cacheDown}; reads go to the Graph API` }, { status: 200 });
+}
+
+/** GROUP_CACHE_TTL_MS > 0: in Redis with REDIS_URL (every replica shares it), else in this process. */
+function createGroupCache(config: Config, logger: Logger, metrics: GatewayMetrics | undefined): GroupCache | undefined {
+  if (config.groupCacheTtlMs === 0) return undefined;
+  const store = config.redisUrl
+    ? new RedisGroupCacheStore(config.redisUrl, config.groupCacheTtlMs, logger)
+    : new MemoryGroupCacheStore(config.groupCacheMaxEntries, config.groupCacheTtlMs);
+  const cache = new GroupCache(store, config.groupCacheTtlMs, metrics?.groupCacheObserver);
+  metrics?.watchGroupCache(() => cache.unavailableReason() === undefined);
+  return cache;
 }

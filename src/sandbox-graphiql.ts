@@ -138,6 +138,60 @@ requestId, and the group appears in ListGroups a moment later.`,
 }`,
       variables: { id: first, participants: [member] },
     },
+    {
+      name: 'WatchMessages',
+      comment: `Talk in a group. Press ▶ and leave this tab streaming: open this page in a second window and run
+SendMessage there. Its statuses arrive here live: SENT for the group, then DELIVERED and READ per member.`,
+      operation: `subscription WatchMessages($groupId: ID = "${first}") {
+  groupEvents(groupId: $groupId) {
+    __typename
+    eventId
+    ... on GroupMessageStatusChanged { messageId status participant { waId userId name } }
+    ... on GroupMessageReceived { messageId from { waId name } type text }
+  }
+}`,
+      variables: { groupId: first },
+    },
+    {
+      name: 'SendMessage',
+      comment: `Send a text message to the group.`,
+      operation: `mutation SendMessage($phoneNumberId: ID! = "${phoneNumberId}", $groupId: ID! = "${first}", $body: String! = "Hello from GraphiQL 👋") {
+  sendGroupMessage(input: { phoneNumberId: $phoneNumberId, groupId: $groupId, text: { body: $body } }) {
+    messageId
+    groupId
+  }
+}`,
+      variables: { phoneNumberId, groupId: first, body: 'Hello from GraphiQL 👋' },
+    },
+    {
+      name: 'PinMessage',
+      comment: `Pin a message for 7 days: put SendMessage's messageId in Variables ("messageId": "wamid.…").
+At most 3 stay pinned; a fourth pin unpins the oldest.`,
+      operation: `mutation PinMessage($phoneNumberId: ID! = "${phoneNumberId}", $groupId: ID! = "${first}", $messageId: ID!) {
+  pinGroupMessage(input: { phoneNumberId: $phoneNumberId, groupId: $groupId, messageId: $messageId, expirationDays: 7 }) {
+    messageId
+    groupId
+  }
+}`,
+      variables: { phoneNumberId, groupId: first, messageId: 'wamid.…' },
+    },
+    {
+      name: 'InviteByLink',
+      comment: `Invite people: one template message each, whose body parameter Meta turns into the group's invite
+link. The second number is the sandbox's undeliverable one: it shows a failed entry.`,
+      operation: `mutation InviteByLink($phoneNumberId: ID! = "${phoneNumberId}", $groupId: ID! = "${first}", $to: [String!]! = ["+16505551234", "+15550000026"]) {
+  sendGroupInviteLink(input: {
+    phoneNumberId: $phoneNumberId
+    groupId: $groupId
+    to: $to
+    template: { name: "group_invite", languageCode: "en" }
+  }) {
+    sent { to messageId }
+    failed { to code message }
+  }
+}`,
+      variables: { phoneNumberId, groupId: first, to: ['+16505551234', '+15550000026'] },
+    },
   ];
 }
 

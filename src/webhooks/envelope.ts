@@ -12,16 +12,63 @@ export function groupChangesOf(body: unknown): GroupChange[] {
   for (const entry of arrayAt(body, 'entry')) {
     for (const change of arrayAt(entry, 'changes')) {
       const field = stringAt(change, 'field');
-      if (!isGroupField(field)) continue;
       const value = objectAt(change, 'value');
       const phoneNumberId = stringAt(objectAt(value, 'metadata'), 'phone_number_id');
       if (phoneNumberId === undefined) continue;
+      if (field === 'messages') {
+        changes.push(...groupMessageChanges(value, phoneNumberId));
+        continue;
+      }
+      if (!isGroupField(field)) continue;
       for (const item of arrayAt(value, 'groups')) {
         if (isObject(item)) changes.push({ field, phoneNumberId, item });
       }
     }
   }
   return changes;
+}
+
+/**
+ * The groups these changes say changed (a creation that failed names none). Messages and their
+ * statuses change no group data: they name none.
+ */
+export function groupIdsOf(changes: readonly GroupChange[]): string[] {
+  const ids = changes.filter(({ field }) => field !== 'messages').map(({ item }) => stringAt(item, 'group_id'));
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+/**
+ * The group part of a `messages` change (Meta, "Webhooks for Groups API"): inbound messages that
+ * carry `group_id`, and statuses with `recipient_type: group` (one entry per participant and
+ * status). Messages and statuses of one-to-one chats are not group events and are skipped.
+ */
+function groupMessageChanges(value: Record<string, unknown> | undefined, phoneNumberId: string): GroupChange[] {
+  const contacts = arrayAt(value, 'contacts').filter(isObject);
+  const changes: GroupChange[] = [];
+  for (const message of arrayAt(value, 'messages')) {
+    if (!isObject(message) || stringAt(message, 'group_id') === undefined) continue;
+    const contact = contactOf(contacts, [stringAt(message, 'from')], [stringAt(message, 'from_user_id')]);
+    changes.push({ field: 'messages', phoneNumberId, item: { message, ...(contact ? { contact } : {}) } });
+  }
+  for (const status of arrayAt(value, 'statuses')) {
+    if (!isObject(status) || status.recipient_type !== 'group' || stringAt(status, 'recipient_id') === undefined) continue;
+    const contact = contactOf(
+      contacts,
+      [stringAt(status, 'recipient_participant_id'), stringAt(status, 'participant_recipient_id')],
+      [stringAt(status, 'recipient_participant_user_id')],
+    );
+    changes.push({ field: 'messages', phoneNumberId, item: { status, ...(contact ? { contact } : {}) } });
+  }
+  return changes;
+}
+
+/** The `contacts[]` entry whose `wa_id` or `user_id` names this person; none when nothing names them. */
+function contactOf(contacts: Record<string, unknown>[], waIds: (string | undefined)[], userIds: (string | undefined)[]): Record<string, unknown> | undefined {
+  return contacts.find((c) => {
+    const waId = stringAt(c, 'wa_id');
+    const userId = stringAt(c, 'user_id');
+    return (waId !== undefined && waIds.includes(waId)) || (userId !== undefined && userIds.includes(userId));
+  });
 }
 
 function isGroupField(field: string | undefined): field is GroupField {

@@ -10,13 +10,13 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 /** Runs one GraphiQL tab as its ▶ does: the tab's document (one operation), variables and headers. */
-async function run(name: string, { variables = true } = {}): Promise<{ data?: Record<string, any>; errors?: unknown[] }> {
+async function run(name: string, { variables = true, set = {} as Record<string, unknown> } = {}): Promise<{ data?: Record<string, any>; errors?: unknown[] }> {
   const steps = walkthroughSteps(gw.sandbox);
   const tab = graphiqlForSandbox(gw.sandbox).defaultTabs[steps.findIndex((step) => step.name === name)]!;
   const response = await fetch(gw.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(JSON.parse(tab.headers!) as Record<string, string>) },
-    body: JSON.stringify({ query: tab.query, ...(variables ? { variables: JSON.parse(tab.variables!) } : {}) }),
+    body: JSON.stringify({ query: tab.query, ...(variables ? { variables: { ...(JSON.parse(tab.variables!) as object), ...set } } : {}) }),
   });
   return (await response.json()) as never;
 }

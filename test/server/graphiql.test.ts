@@ -4,8 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-/** The walkthrough's tabs in order, but for GroupEvents (a subscription: the second test). */
-const STEPS = ['DemoGroups', 'ListGroups', 'CreateGroup', 'InviteLink', 'ResetInviteLink', 'JoinRequests', 'ApproveJoinRequest', 'RemoveParticipant'];
+/** The walkthrough's tabs, in order. */
+const TABS = [
+  'DemoGroups', 'ListGroups', 'GroupEvents', 'CreateGroup', 'InviteLink', 'ResetInviteLink', 'JoinRequests', 'ApproveJoinRequest',
+  'RemoveParticipant', 'WatchMessages', 'SendMessage', 'PinMessage', 'InviteByLink',
+];
+/** Subscriptions stream (the other tests), and PinMessage needs the messageId SendMessage returns (the last test). */
+const RUN_AT_ONCE = TABS.filter((name) => !['GroupEvents', 'WatchMessages', 'PinMessage'].includes(name));
 
 let proc: GatewayProcess;
 let browser: Browser;
@@ -76,13 +81,11 @@ describe('GraphiQL', () => {
     const page = await browser.newPage();
     const offLoopback: string[] = [];
     await openGraphiQL(page, offLoopback);
-    await expect(page.locator('.graphiql-tab-button').allInnerTexts()).resolves.toEqual([
-      'DemoGroups', 'ListGroups', 'GroupEvents', ...STEPS.slice(2),
-    ]);
+    await expect(page.locator('.graphiql-tab-button').allInnerTexts()).resolves.toEqual(TABS);
     // The explorer plugin is bundled with the page, so it is there offline too.
     await expect(page.getByRole('button', { name: 'Show GraphiQL Explorer' }).count()).resolves.toBe(1);
 
-    for (const name of STEPS) {
+    for (const name of RUN_AT_ONCE) {
       const result = await runTab(page, name);
       expect(result.errors, name).toBeUndefined();
       const data = Object.values(result.data ?? {})[0];
@@ -118,6 +121,43 @@ describe('GraphiQL', () => {
     expect(await shown(events)).toContain(`"requestId": "${requestId}"`);
     // Still streaming: the ▶ button of a running subscription is a stop button.
     await expect(events.locator('.graphiql-execute-button').getAttribute('aria-label')).resolves.toMatch(/stop/i);
+    expect(offLoopback).toEqual([]);
+  }, 180_000);
+
+  it("streams a message's statuses in WatchMessages while SendMessage runs in a second window, then pins it", async () => {
+    const offLoopback: string[] = [];
+    const watch = await browser.newPage();
+    await openGraphiQL(watch, offLoopback);
+    await selectTab(watch, 'WatchMessages');
+    const streaming = watch.waitForResponse(
+      (r) => r.request().method() === 'GET' && decodeURIComponent(r.url()).includes('WatchMessages(') && r.status() === 200,
+      { timeout: 30_000 },
+    );
+    await watch.locator('.graphiql-execute-button').click();
+    await streaming;
+
+    const send = await browser.newPage();
+    await openGraphiQL(send, offLoopback);
+    const sent = await runTab(send, 'SendMessage');
+    expect(sent.errors).toBeUndefined();
+    const { messageId } = (sent.data as { sendGroupMessage: { messageId: string } }).sendGroupMessage;
+    // The watching window shows the latest status of the message: READ per member comes last.
+    await expect.poll(() => shown(watch), { timeout: 30_000 }).toContain('"status": "READ"');
+    expect(await shown(watch)).toContain('"__typename": "GroupMessageStatusChanged"');
+    expect(await shown(watch)).toContain(`"messageId": "${messageId}"`);
+
+    // PinMessage: the messageId goes into its variables (as its comment says), then ▶ once.
+    await selectTab(send, 'PinMessage');
+    await send.getByRole('button', { name: 'Variables' }).click();
+    const variables = send.locator('.graphiql-editor-tool .monaco-editor').first();
+    await variables.click();
+    await send.keyboard.press('ControlOrMeta+A');
+    await send.keyboard.insertText(JSON.stringify({ messageId }));
+    const pinned = send.waitForResponse((r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes('PinMessage('), { timeout: 30_000 });
+    await send.locator('.graphiql-execute-button').click();
+    const pin = (await (await pinned).json()) as { data?: { pinGroupMessage?: { messageId: string } }; errors?: unknown };
+    expect(pin.errors).toBeUndefined();
+    expect(pin.data?.pinGroupMessage?.messageId).toBe(messageId);
     expect(offLoopback).toEqual([]);
   }, 180_000);
 });
