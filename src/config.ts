@@ -50,6 +50,12 @@ const EnvSchema = z.object({
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   EVENT_RETENTION: positiveInt(10_000),
+  EVENTS_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters (a random secret every replica shares)').optional(),
+  // Meta retries a delivery for up to 7 days: 8 days leaves a day of margin.
+  WEBHOOK_MAX_AGE_S: positiveInt(8 * 24 * 3600),
+  WEBHOOK_DEDUPE_MAX_KEYS: positiveInt(100_000),
+  WEBHOOK_MAX_CONCURRENT_BODIES: positiveInt(16),
+  WEBHOOK_BODY_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   METRICS: onOff.default(true),
   PERSISTED_DOCUMENTS: z.string().min(1).optional(),
@@ -112,6 +118,16 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** How many recent group events are kept for `groupEvents(after:)`. */
   readonly eventRetention: number;
+  /** EVENTS_SIGNING_KEY: the key replicas share for event MACs and token fingerprints; unset: derived from WHATSAPP_APP_SECRET. */
+  readonly eventsSigningKey: string | undefined;
+  /** Webhook items older than this are acknowledged and dropped; their dedupe keys live at least this long. */
+  readonly webhookMaxAgeSeconds: number;
+  /** Dedupe keys one process keeps without Redis; the oldest are forgotten first. */
+  readonly webhookDedupeMaxKeys: number;
+  /** Webhook bodies being read at once; beyond it 503. */
+  readonly webhookMaxConcurrentBodies: number;
+  /** How long a webhook sender may take to send its body (shorter than REQUEST_TIMEOUT_MS); past it 408. */
+  readonly webhookBodyTimeoutMs: number;
   /** Prometheus metrics at GET /metrics (METRICS, default on). */
   readonly metrics: boolean;
   /** PERSISTED_DOCUMENTS: path of the trusted documents file (id → document JSON). */
@@ -157,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('GRAPH_API_URL: set but empty; give the Graph API origin (https://graph.facebook.com), or unset it to use the sandbox in development');
   }
   if (parsed.success && !emptyUpstream) problems.push(...upstreamProblems(parsed.data));
+  if (parsed.success) problems.push(...redisProblems(parsed.data));
   if (!parsed.success || problems.length) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   }
@@ -164,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = PRODUCTION_NODE_ENV.test(e.NODE_ENV.trim());
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
+  if (e.WEBHOOK_BODY_TIMEOUT_MS >= e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_BODY_TIMEOUT_MS: must be shorter than REQUEST_TIMEOUT_MS (a webhook body is at most 3 MB, sent by Meta\'s servers)');
   }
   return Object.freeze({
     production,
@@ -209,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookVerifyToken: e.WHATSAPP_WEBHOOK_VERIFY_TOKEN,
     redisUrl: e.REDIS_URL,
     eventRetention: e.EVENT_RETENTION,
+    eventsSigningKey: e.EVENTS_SIGNING_KEY,
+    webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_S,
+    webhookDedupeMaxKeys: e.WEBHOOK_DEDUPE_MAX_KEYS,
+    webhookMaxConcurrentBodies: e.WEBHOOK_MAX_CONCURRENT_BODIES,
+    webhookBodyTimeoutMs: e.WEBHOOK_BODY_TIMEOUT_MS,
   });
 }
 
@@ -235,6 +260,24 @@ function upstreamProblems(e: z.infer<typeof EnvSchema>): string[] {
     return ['GRAPH_API_URL: must be https:// when NODE_ENV=production (tokens travel in its Authorization header); http:// is only allowed to a loopback host'];
   }
   return [];
+}
+
+/**
+ * Redis holds the events every replica delivers and the writes that decide who sees them: in
+ * production it must be reached over TLS or with a password (unless it is on this machine), and
+ * replicas must share a key to sign what they store (their own random keys would reject each other's).
+ */
+function redisProblems(e: z.infer<typeof EnvSchema>): string[] {
+  if (!e.REDIS_URL) return [];
+  const problems: string[] = [];
+  const url = new URL(e.REDIS_URL);
+  if (PRODUCTION_NODE_ENV.test(e.NODE_ENV.trim()) && url.protocol !== 'rediss:' && url.password === '' && !isLoopbackHost(url.hostname)) {
+    problems.push('REDIS_URL: must be rediss:// or carry a password (redis://:<password>@host:6379) when NODE_ENV=production, unless its host is loopback');
+  }
+  if (!e.EVENTS_SIGNING_KEY && !e.WHATSAPP_APP_SECRET) {
+    problems.push('EVENTS_SIGNING_KEY: required with REDIS_URL when WHATSAPP_APP_SECRET is not set (replicas sign stored events and key token fingerprints with a key they share)');
+  }
+  return problems;
 }
 
 /** `localhost`, 127.0.0.0/8 and ::1: addresses that never leave the machine. */

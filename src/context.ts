@@ -10,7 +10,7 @@ import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import { operationSignal } from './plugins/use-operation-timeout.js';
 import { traceOf } from './request-trace.js';
 import type { GroupEvents } from './events/group-events.js';
-import { tokenFingerprint } from './graph/token-fingerprint.js';
+import type { TokenFingerprint } from './graph/token-fingerprint.js';
 
 /** What every resolver gets. */
 export interface GatewayContext {
@@ -34,6 +34,8 @@ export interface ContextDependencies {
   defaultAccessToken: string | undefined;
   /** Told of each accepted write, so the caller receives the events it causes. */
   events?: GroupEvents | undefined;
+  /** The caller's fingerprint, keyed with the key the replicas share (it is kept in Redis). */
+  fingerprint: TokenFingerprint;
 }
 
 /**
@@ -95,7 +97,7 @@ export function createContextFactory(dependencies: ContextDependencies) {
     const token = credentialsOf(request, dependencies.defaultAccessToken);
     const events = dependencies.events;
     if (token instanceof GatewayError) return { graph: new GraphSession(dependencies, token), partialErrors: [], groupEvents: events };
-    const callerFingerprint = tokenFingerprint(token);
+    const callerFingerprint = dependencies.fingerprint(token);
     const onWrite = events && ((write: { path: string; answer: unknown }) => events.recordWrite(callerFingerprint, write));
     // The signal aborts when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up;
     // the trace (begun by the logging plugin) sends the request id upstream and counts the Graph calls.

@@ -24,6 +24,8 @@ import { useTracing } from './plugins/use-tracing.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 import { createWebhookRoute } from './webhooks/route.js';
+import { ReplicaKey } from './replica-key.js';
+import { tokenFingerprinter, type TokenFingerprint } from './graph/token-fingerprint.js';
 
 export interface GraphiQLDefaults {
   /** Shown in the editor on first load. */
@@ -49,6 +51,8 @@ export interface Gateway {
   metrics: GatewayMetrics | undefined;
   /** Group events: webhooks in, subscriptions out. */
   events: GroupEvents;
+  /** A caller's token fingerprint as this deployment's replicas all compute it (HMAC under the replicas' key). */
+  fingerprint: TokenFingerprint;
   /** `GET|POST /webhooks/whatsapp`, served in front of Yoga. */
   handleWebhook: ReturnType<typeof createWebhookRoute>;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
@@ -105,13 +109,25 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
-  const events = new GroupEvents({ redisUrl: config.redisUrl, retention: config.eventRetention, logger, metrics });
+  const replicaKey = new ReplicaKey({ eventsSigningKey: config.eventsSigningKey, appSecret: config.appSecret });
+  const fingerprint = tokenFingerprinter(replicaKey.keyFor('token-fingerprint'));
+  const events = new GroupEvents({
+    redisUrl: config.redisUrl,
+    retention: config.eventRetention,
+    logger,
+    metrics,
+    replicaKey,
+    maxAgeSeconds: config.webhookMaxAgeSeconds,
+    dedupeMaxKeys: config.webhookDedupeMaxKeys,
+  });
   const handleWebhook = createWebhookRoute({
     appSecret: webhookAppSecret ?? config.appSecret,
     verifyToken: config.webhookVerifyToken,
     events,
     logger,
     metrics,
+    maxConcurrentBodies: config.webhookMaxConcurrentBodies,
+    bodyTimeoutMs: config.webhookBodyTimeoutMs,
   });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
@@ -119,7 +135,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events }),
+    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events, fingerprint }),
     maskedErrors: { maskError: maskGatewayError },
     cors: corsFor(config.corsOrigins),
     parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache() },
@@ -187,6 +203,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     client,
     metrics,
     events,
+    fingerprint,
     handleWebhook,
     markNotReady: () => {
       ready = false;
