@@ -70,13 +70,14 @@ export function createWebhookRoute({ appSecret, verifyToken, events, logger, met
     if (body === 'too large') return refuse(req, res, 'too_large', 413, 'Payload too large');
     if (body === 'timeout') return refuse(req, res, 'body_timeout', 408, `The body did not arrive within ${bodyTimeoutMs} ms`);
     if (body === 'aborted') return 'aborted';
+    // Checked before the chunks are joined: a forged body is never copied whole.
     if (!signature.matches()) {
-      logger.warn({ bytes: body.length }, 'webhooks: refused a delivery with a wrong signature');
+      logger.warn({ bytes: body.size }, 'webhooks: refused a delivery with a wrong signature');
       return reply(res, 'bad_signature', 401, 'Invalid X-Hub-Signature-256');
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(body.toString('utf8'));
+      payload = JSON.parse(Buffer.concat(body.chunks, body.size).toString('utf8'));
     } catch {
       return reply(res, 'not_json', 400, 'The body is not JSON');
     }
@@ -108,12 +109,17 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+interface Body {
+  chunks: Buffer[];
+  size: number;
+}
+
 /** The raw body, counted and signed while it streams in; stops reading past `limit` or `timeoutMs`. */
-function readBody(req: IncomingMessage, signature: SignatureCheck, limit: number, timeoutMs: number): Promise<Buffer | 'too large' | 'timeout' | 'aborted'> {
+function readBody(req: IncomingMessage, signature: SignatureCheck, limit: number, timeoutMs: number): Promise<Body | 'too large' | 'timeout' | 'aborted'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const finish = (result: Buffer | 'too large' | 'timeout' | 'aborted') => {
+    const finish = (result: Body | 'too large' | 'timeout' | 'aborted') => {
       clearTimeout(timer);
       if (typeof result === 'string') {
         req.removeAllListeners('data');
@@ -128,7 +134,7 @@ function readBody(req: IncomingMessage, signature: SignatureCheck, limit: number
       signature.update(chunk);
       chunks.push(chunk);
     });
-    req.on('end', () => finish(Buffer.concat(chunks, size)));
+    req.on('end', () => finish({ chunks, size }));
     req.on('error', () => finish('aborted'));
     req.on('aborted', () => finish('aborted'));
   });
