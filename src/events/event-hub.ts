@@ -179,7 +179,9 @@ export class EventHub {
       if (this.#readFailing) this.logger.info('events: live delivery reads the store again');
       this.#readFailing = false;
     } catch (error) {
-      if (!this.#readFailing) this.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: could not read new events; retrying every second');
+      // Before the first read succeeded (Redis not reached yet at start-up) this is expected: debug only.
+      const level = this.#readFailing || this.#cursor === undefined ? 'debug' : 'warn';
+      this.logger[level]({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: could not read new events; retrying every second');
       this.#readFailing = true;
       clearTimeout(this.#retry);
       this.#retry = setTimeout(() => void this.#pull(), RETRY_MS).unref();

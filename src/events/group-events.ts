@@ -78,6 +78,7 @@ export class GroupEvents {
       const store = new RedisEventStore({ url: redisUrl, retention, logger, signature, onRejected: (source) => metrics?.redisMessageRejected(source) });
       this.#store = store;
       this.#ledger = new RedisWriteLedger(store.redis, signature, logger, () => metrics?.redisMessageRejected('ledger'));
+      logger.info({ key: replicaKey.source }, 'events: stored events, ledger entries and token fingerprints are keyed from this secret');
     } else {
       this.#store = new MemoryEventStore(retention, dedupeMaxKeys);
       this.#ledger = new MemoryWriteLedger();
@@ -113,7 +114,8 @@ export class GroupEvents {
         this.#metrics?.eventTooOld(change.field);
         continue;
       }
-      const dedupeSeconds = this.#maxAgeSeconds + Math.ceil(Math.max(0, -ageSeconds));
+      // Stamped ahead of this clock (skew): its key lives as much longer, up to twice the window.
+      const dedupeSeconds = this.#maxAgeSeconds + Math.ceil(Math.min(this.#maxAgeSeconds, Math.max(0, -ageSeconds)));
       const outcome = await this.#store.append(event, dedupeKeyOf(change), dedupeSeconds);
       if (outcome === 'duplicate') {
         duplicates++;
