@@ -11,11 +11,14 @@ import { z } from 'zod';
 import { readCapped } from './body.js';
 import { faultSchema, randomFaultsSchema, type FaultInjector } from './faults.js';
 import { jsonReply, sendReply, type Reply } from './reply.js';
+import type { MediaStore } from './media-store.js';
+import type { MessageStore } from './message-store.js';
 import type { RequestLog } from './request-log.js';
 import { SEED_PHONE_NUMBER_ID, type GroupStore } from './store.js';
 import type { TokenRegistry } from './tokens.js';
 import { joinByLink, leave, requestToJoin, setSuspended, UserActionRefused, withdrawRequest } from './user-actions.js';
-import type { WebhookSink } from './webhook-sink.js';
+import { setUndeliverable, writeMessage } from './user-messages.js';
+import { WEBHOOK_FIELDS, type WebhookField, type WebhookSink } from './webhook-sink.js';
 
 export const ADMIN_PREFIX = '/__sandbox/';
 
@@ -25,6 +28,8 @@ export interface AdminDeps {
   log: RequestLog;
   faults: FaultInjector;
   webhooks: WebhookSink;
+  messages: MessageStore;
+  media: MediaStore;
 }
 
 const participantSchema = z.object({
@@ -50,9 +55,12 @@ const seedSchema = z.object({
     .optional(),
 });
 
-/** Any webhook item, as tests and demos need (what Meta would send; see README "Events and webhooks"). */
+/**
+ * Any webhook item, as tests and demos need (what Meta would send; see README "Events and webhooks").
+ * For `messages`, `item` is the change's value (`statuses`, or `contacts` and `messages`).
+ */
 const webhookSchema = z.object({
-  field: z.enum(['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update']),
+  field: z.enum(WEBHOOK_FIELDS as [WebhookField, ...WebhookField[]]),
   phoneNumberId: z.string().regex(/^\d+$/).optional(),
   item: z.record(z.string(), z.unknown()),
 });
@@ -72,6 +80,17 @@ const requestJoinSchema = z.object({ inviteLink: z.string(), ...requesterFields,
 const withdrawSchema = z.object({ groupId: z.string(), joinRequestId: z.string() });
 const leaveSchema = z.object({ groupId: z.string(), user: z.string().min(1) });
 const groupRefSchema = z.object({ groupId: z.string() });
+const userMessageSchema = z.object({
+  groupId: z.string().optional(),
+  phoneNumberId: z.string().optional(),
+  from: z.string().regex(/^(\+?\d{1,20}|[A-Z]{2}\.[A-Za-z0-9]+)$/, 'a wa_id, +phone number or BSUID'),
+  name: z.string().min(1).max(256).optional(),
+  type: z.enum(['text', 'image', 'unsupported']).default('text'),
+  text: z.string().max(4096).optional(),
+  caption: z.string().max(1024).optional(),
+  replyTo: z.string().optional(),
+});
+const undeliverableSchema = z.object({ user: z.string().min(1), undeliverable: z.boolean().default(true) });
 
 const tokenSchema = z.object({
   token: z.string().min(1),
@@ -97,7 +116,8 @@ const ROUTES: Record<string, Route> = {
   'POST webhooks': (d, body) => {
     const { field, phoneNumberId, item } = parse(webhookSchema, body);
     // Default: the number that owns the item's group, else the seed number.
-    const owner = typeof item.group_id === 'string' ? d.store.get(item.group_id)?.phoneNumberId : undefined;
+    const groupId = groupIdOf(item);
+    const owner = groupId === undefined ? undefined : d.store.get(groupId)?.phoneNumberId;
     d.webhooks.notify(field, phoneNumberId ?? owner ?? SEED_PHONE_NUMBER_ID, item);
     return jsonReply(202, { field });
   },
@@ -121,6 +141,11 @@ const ROUTES: Record<string, Route> = {
   'POST users/leave': (d, body) => {
     const { groupId, user } = parse(leaveSchema, body);
     return (leave(d, groupId, user), noContent());
+  },
+  'POST users/send-message': (d, body) => jsonReply(200, writeMessage(d, parse(userMessageSchema, body))),
+  'POST users/undeliverable': (d, body) => {
+    const { user, undeliverable } = parse(undeliverableSchema, body);
+    return (setUndeliverable(d, user, undeliverable), noContent());
   },
   'POST groups/suspend': (d, body) => (setSuspended(d, parse(groupRefSchema, body).groupId, true), noContent()),
   'POST groups/clear-suspension': (d, body) => (setSuspended(d, parse(groupRefSchema, body).groupId, false), noContent()),
@@ -159,6 +184,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new TypeError(z.prettifyError(parsed.error));
   return parsed.data;
+}
+
+/** A group item's `group_id`; in a messages value, the first message's `group_id` or status's `recipient_id`. */
+function groupIdOf(item: Record<string, unknown>): string | undefined {
+  const first = (list: unknown): Record<string, unknown> | undefined =>
+    Array.isArray(list) && typeof list[0] === 'object' && list[0] !== null ? (list[0] as Record<string, unknown>) : undefined;
+  const candidate = item.group_id ?? first(item.messages)?.group_id ?? first(item.statuses)?.recipient_id;
+  return typeof candidate === 'string' ? candidate : undefined;
 }
 
 function noContent(): Reply {

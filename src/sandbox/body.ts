@@ -1,9 +1,11 @@
 /**
- * Reads a request body into Graph params: JSON, form-urlencoded, or multipart (busboy,
- * for the profile picture). Bodies are capped so a huge or endless upload cannot
- * exhaust the emulator: past the cap bytes are drained, not kept; past a hard cap the
- * connection is cut.
+ * Reads a request body into Graph params: JSON, form-urlencoded, or multipart (busboy, for
+ * the profile picture and media uploads). Bodies are capped so a huge or endless upload
+ * cannot exhaust the emulator: past the cap bytes are drained, not kept; past a hard cap the
+ * connection is cut. An upload is hashed as it streams; only as much of it is kept as its
+ * route needs (all of a picture, none of a media file).
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { objectToParams, searchParamsToMap } from './params.js';
@@ -15,14 +17,39 @@ export const BODY_MAX_BYTES = 1024 * 1024;
 /** Past this we stop draining and close the connection. */
 export const HARD_MAX_BYTES = 16 * 1024 * 1024;
 
+/** How a route takes a multipart file (routes.ts names one per upload endpoint). */
+export interface UploadRule {
+  /** The file part names taken; only the first such part counts. */
+  parts: ReadonlySet<string>;
+  /** A longer file is flagged `truncated`. */
+  maxFileBytes: number;
+  /** How many of its bytes are kept in `data`; the rest are only counted and hashed. */
+  keepBytes: number;
+  /** Past this many body bytes the connection is cut. */
+  hardMaxBytes: number;
+}
+
 /** Meta's reference sends the picture as `file`, the pywa client as `profile_picture_file`: both are taken. */
-const PICTURE_PARTS = new Set(['file', 'profile_picture_file']);
+export const PICTURE_UPLOAD: UploadRule = {
+  parts: new Set(['file', 'profile_picture_file']),
+  maxFileBytes: PICTURE_MAX_BYTES,
+  keepBytes: PICTURE_MAX_BYTES + 1,
+  hardMaxBytes: HARD_MAX_BYTES,
+};
 
 export interface UploadedFile {
   fieldName: string;
+  /** The file's first `keepBytes` bytes. */
   data: Buffer;
-  /** True when the upload was longer than PICTURE_MAX_BYTES (data holds only its start). */
+  /** True when the upload was longer than its rule's maxFileBytes. */
   truncated: boolean;
+  /** Bytes received (at most maxFileBytes + 1). */
+  size: number;
+  /** sha256 (hex) of the bytes received. */
+  sha256: string;
+  /** The part's declared Content-Type. */
+  mimeType: string;
+  filename?: string;
 }
 
 export type BodyProblem = 'too-large' | 'malformed' | 'cut';
@@ -48,8 +75,8 @@ export function isMultipart(req: IncomingMessage): boolean {
   return mediaType(req) === 'multipart/form-data';
 }
 
-export async function readBody(req: IncomingMessage): Promise<RequestBody> {
-  if (isMultipart(req)) return readMultipart(req);
+export async function readBody(req: IncomingMessage, upload: UploadRule = PICTURE_UPLOAD): Promise<RequestBody> {
+  if (isMultipart(req)) return readMultipart(req, upload);
   const raw = await readCapped(req);
   if (raw.problem) return { params: new Map(), bytes: raw.bytes, problem: raw.problem };
   const params = parseText(mediaType(req), raw.buffer);
@@ -106,7 +133,7 @@ function onAbort(req: IncomingMessage, reject: (e: Error) => void): void {
   });
 }
 
-function readMultipart(req: IncomingMessage): Promise<RequestBody> {
+function readMultipart(req: IncomingMessage, upload: UploadRule): Promise<RequestBody> {
   return new Promise((resolve, reject) => {
     const params = new Map<string, unknown>();
     let file: UploadedFile | undefined;
@@ -124,8 +151,8 @@ function readMultipart(req: IncomingMessage): Promise<RequestBody> {
       parser = busboy({
         headers: req.headers,
         // busboy flags a file as truncated on reaching the limit, so allow one byte more:
-        // a picture of exactly PICTURE_MAX_BYTES must pass.
-        limits: { fileSize: PICTURE_MAX_BYTES + 1, fieldSize: BODY_MAX_BYTES, fields: 100, files: 4, parts: 110 },
+        // a file of exactly maxFileBytes must pass.
+        limits: { fileSize: upload.maxFileBytes + 1, fieldSize: BODY_MAX_BYTES, fields: 100, files: 4, parts: 110 },
       });
     } catch {
       // No or bad boundary: drain and report a malformed body.
@@ -140,17 +167,38 @@ function readMultipart(req: IncomingMessage): Promise<RequestBody> {
       if (info.valueTruncated) problem ??= 'too-large';
       params.set(name, value);
     });
-    parser.on('file', (name, stream) => {
-      if (file !== undefined || !PICTURE_PARTS.has(name)) {
-        stream.resume(); // ASSUMPTION: only the first picture part counts; others are ignored.
+    parser.on('file', (name, stream, info) => {
+      if (file !== undefined || !upload.parts.has(name)) {
+        stream.resume(); // ASSUMPTION: only the first file part counts; others are ignored.
         return;
       }
-      const upload: UploadedFile = { fieldName: name, data: Buffer.alloc(0), truncated: false };
-      file = upload;
+      const received: UploadedFile = {
+        fieldName: name,
+        data: Buffer.alloc(0),
+        truncated: false,
+        size: 0,
+        sha256: '',
+        mimeType: info.mimeType.toLowerCase(),
+        ...(info.filename !== undefined && { filename: info.filename }),
+      };
+      file = received;
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => (upload.truncated = true));
-      stream.on('end', () => (upload.data = Buffer.concat(chunks)));
+      let kept = 0;
+      const hash = createHash('sha256');
+      stream.on('data', (chunk: Buffer) => {
+        received.size += chunk.length;
+        hash.update(chunk);
+        if (kept < upload.keepBytes) {
+          const part = chunk.subarray(0, upload.keepBytes - kept);
+          chunks.push(part);
+          kept += part.length;
+        }
+      });
+      stream.on('limit', () => (received.truncated = true));
+      stream.on('end', () => {
+        received.data = Buffer.concat(chunks);
+        received.sha256 = hash.digest('hex');
+      });
     });
     parser.on('close', settle);
     parser.on('error', () => {
@@ -162,7 +210,7 @@ function readMultipart(req: IncomingMessage): Promise<RequestBody> {
     });
     req.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > HARD_MAX_BYTES && !settled) {
+      if (bytes > upload.hardMaxBytes && !settled) {
         problem = 'cut';
         req.unpipe(parser);
         req.pause();

@@ -4,6 +4,8 @@
  */
 import type { UploadedFile } from './body.js';
 import type { DelayedEffects } from './delayed-effects.js';
+import type { MediaStore } from './media-store.js';
+import type { MessageStore } from './message-store.js';
 import type { SandboxConfig } from './options.js';
 import type { Params } from './params.js';
 import type { GroupStore } from './store.js';
@@ -41,6 +43,10 @@ export interface BatchOpRecord {
 export interface GraphContext {
   config: SandboxConfig;
   store: GroupStore;
+  /** Sent and received messages, 24-hour windows, undeliverable people. */
+  messages: MessageStore;
+  /** Uploaded media (facts only, never bytes). */
+  media: MediaStore;
   tokens: TokenRegistry;
   /** Where effects report the webhooks Meta would send. */
   webhooks: WebhookSink;

@@ -241,6 +241,48 @@ export const GRAPH_ERRORS = {
     isTransient: true,
     source: 'Meta: Groups error codes (131208, 429)',
   },
+  requiredParameterMissing: {
+    status: 400, code: 131008, type: 'OAuthException',
+    message: '(#131008) Required parameter is missing',
+    details: 'The request is missing a required parameter.',
+    source: 'Meta: WhatsApp error codes (131008, 400)',
+  },
+  parameterNotValid: {
+    status: 400, code: 131009, type: 'OAuthException',
+    message: '(#131009) Parameter value is not valid',
+    details: 'One or more parameter values are invalid.',
+    source: 'Meta: WhatsApp error codes (131009, 400)',
+  },
+  badGroup: {
+    status: 400, code: 131020, type: 'OAuthException',
+    message: '(#131020) Bad Group',
+    details: 'Messages cannot be sent to a group with no participant besides the business.',
+    source: 'Meta: Groups error codes (131020, 400: cannot send to single-member groups)',
+  },
+  undeliverable: {
+    status: 400, code: 131026, type: 'OAuthException',
+    message: '(#131026) Message Undeliverable',
+    details: 'Unable to deliver message: the recipient is not a WhatsApp user, has not accepted the current terms, or uses an old WhatsApp version.',
+    source: 'Meta: WhatsApp error codes (131026, 400); ASSUMPTION: answered at once (Meta may report it by webhook instead)',
+  },
+  reEngagement: {
+    status: 400, code: 131047, type: 'OAuthException',
+    message: '(#131047) Re-engagement message',
+    details: 'More than 24 hours have passed since the recipient last replied to the sender number. Send a template message instead.',
+    source: 'Meta: WhatsApp error codes (131047, 400); ASSUMPTION: answered at once (Meta may report it by webhook instead)',
+  },
+  unsupportedMessageType: {
+    status: 400, code: 131051, type: 'OAuthException',
+    message: '(#131051) Unsupported message type',
+    details: 'Unsupported message type.',
+    source: 'Meta: WhatsApp error codes (131051, 400); Group messaging (text, media, text/media templates only)',
+  },
+  mediaUploadError: {
+    status: 400, code: 131053, type: 'OAuthException',
+    message: '(#131053) Media upload error',
+    details: 'Unable to upload the media.',
+    source: 'Meta: WhatsApp error codes (131053, 400: "such as an unsupported media type"); ASSUMPTION: also for a file over its type\'s size limit',
+  },
   unknownError: {
     status: 500, code: 1, type: 'OAuthException',
     message: 'An unknown error occurred',
@@ -357,6 +399,16 @@ export function nonexistingField(field: string): GraphError {
 
 export function invalidParameter(details: string): GraphError {
   return graphError('invalidParameter', { details });
+}
+
+/** 131009, naming the parameter and what is wrong with it. */
+export function parameterNotValid(details: string): GraphError {
+  return graphError('parameterNotValid', { details });
+}
+
+/** 131008, naming the missing parameter. */
+export function requiredParameter(name: string): GraphError {
+  return graphError('requiredParameterMissing', { details: `The parameter ${name} is required.` });
 }
 
 /** A per-item error, as join-request answers and webhooks carry them: `{code, message, title, error_data}`. */

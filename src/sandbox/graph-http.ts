@@ -18,7 +18,7 @@ import { newFbtraceId } from './ids.js';
 import { searchParamsToMap, stringParam } from './params.js';
 import { jsonReply, sendReply, type Reply } from './reply.js';
 import type { RecordedRequest, RequestLog } from './request-log.js';
-import { requestKind } from './routes.js';
+import { requestKind, uploadRule } from './routes.js';
 import type { UsageMeter } from './usage-headers.js';
 
 export interface GraphHttpDeps {
@@ -39,10 +39,11 @@ export async function handleGraphRequest(deps: GraphHttpDeps, req: IncomingMessa
   const query = searchParamsToMap(url.searchParams);
   const path = parsePath(url.pathname, deps);
   const segments = path instanceof GraphError ? [] : path.segments;
+  const hints = { params: query, multipart: isMultipart(req) };
   const record = deps.log.start({
     method,
     path: url.pathname,
-    kind: requestKind(method, segments, { params: query, multipart: isMultipart(req) }),
+    kind: requestKind(method, segments, hints),
     ...summarizeCall(segments, query),
     status: 0,
     bodyBytes: 0,
@@ -57,7 +58,7 @@ export async function handleGraphRequest(deps: GraphHttpDeps, req: IncomingMessa
 
   let body: RequestBody;
   try {
-    body = await readBody(req);
+    body = await readBody(req, uploadRule(method, segments, hints));
   } catch (error) {
     if (error instanceof ClientAbortedError) return; // nobody to answer; status stays 0
     throw error;

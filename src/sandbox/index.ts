@@ -1,7 +1,8 @@
 /**
  * The sandbox: a faithful emulator of Meta's Graph API for the WhatsApp Groups endpoints
  * (group read, `?ids=` reads, batches, settings update incl. profile picture, delete,
- * create and list, invite links, participant removal, join requests), with the webhooks
+ * create and list, invite links, participant removal, join requests, sending messages to
+ * groups and people, media upload, pins), with the webhooks
  * those effects cause. It is a product, not a test double: `npm start` runs it
  * in-process, seeded with demo data, when no upstream is configured, and it backs the
  * gateway's integration, fault and load tests and its benchmark over real HTTP.
@@ -17,6 +18,8 @@ import { FaultInjector } from './faults.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
 import { listen } from './server.js';
+import { MediaStore } from './media-store.js';
+import { MessageStore } from './message-store.js';
 import { GroupStore } from './store.js';
 import { TokenRegistry } from './tokens.js';
 import { UsageMeter } from './usage-headers.js';
@@ -31,6 +34,9 @@ export interface Sandbox {
   /** The demo business phone number (its token is `demoToken`); undefined without demo data. */
   demoPhoneNumberId: string | undefined;
   groups: GroupStore;
+  /** Messages sent and received, 24-hour windows, undeliverable people. */
+  messages: MessageStore;
+  media: MediaStore;
   tokens: TokenRegistry;
   /** The request log, append-only, in arrival order. */
   requests: RecordedRequest[];
@@ -46,9 +52,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector();
   const demo = config.seedDemo ? seedDemoData(store, tokens) : undefined;
   const later = new DelayedEffects();
-  const ctx = { config, store, tokens, webhooks: config.webhooks, later };
+  const messages = new MessageStore();
+  const media = new MediaStore();
+  const ctx = { config, store, messages, media, tokens, webhooks: config.webhooks, later };
 
-  const deps = { ctx, log, faults, usage: new UsageMeter(), store, tokens, webhooks: config.webhooks };
+  const deps = { ctx, log, faults, usage: new UsageMeter(), store, tokens, webhooks: config.webhooks, messages, media, later };
   const server = await listen(deps, config.host, config.port);
   config.logger?.info({ url: server.url, demoGroups: demo?.groupIds.length ?? 0 }, 'sandbox listening');
 
@@ -62,6 +70,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     demoGroupIds: demo?.groupIds ?? [],
     demoPhoneNumberId: demo?.phoneNumberId,
     groups: store,
+    messages,
+    media,
     tokens,
     requests: log.entries,
     clearRequests: () => log.clear(),
@@ -74,13 +84,16 @@ export type { RecordedRequest } from './request-log.js';
 export type { Fault, FaultKind, RandomFaults } from './faults.js';
 export type {
   GroupStore, StoredGroup, StoredJoinRequest, SeedGroupInput, JoinRequestInput, PictureInfo, JoinApprovalMode, GroupPatch,
-  PhoneNumber, GroupCreation,
+  PhoneNumber, GroupCreation, PinnedMessage,
 } from './store.js';
 export type { WebhookField, WebhookSink } from './webhook-sink.js';
 export { noWebhooks } from './webhook-sink.js';
 export type { Participant } from './participants.js';
 export type { TokenRegistry, TokenGrant } from './tokens.js';
 export type { FaultInjector } from './faults.js';
+export type { MessageStore, StoredMessage } from './message-store.js';
+export { UNDELIVERABLE_WA_ID } from './message-store.js';
+export type { MediaStore, StoredMedia } from './media-store.js';
 export type { RequestKind } from './routes.js';
 export { WebhookDelivery, metaJson, type WebhookDeliveryOptions } from './webhook-delivery.js';
 export { encodeGroupId, decodeGroupId } from './ids.js';

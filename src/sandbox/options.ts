@@ -37,6 +37,11 @@ export interface SandboxOptions {
   createResponse?: 'request_id' | 'id';
   /** How long after its request a created group appears. ASSUMPTION: Meta publishes no figure. Default 100. */
   createDelayMs?: number;
+  /**
+   * Whether a free-form (non-template) group message needs the group's 24-hour window, opened when
+   * any member writes (Meta's Groups pricing page is ambiguous). Default false: any group can be written to.
+   */
+  groupWindowRequired?: boolean;
   /** Gets one line per Graph request. Tokens are never logged. */
   logger?: SandboxLogger;
   /** Receives the webhooks Meta would send for the sandbox's effects. Default: dropped. */
@@ -56,6 +61,7 @@ export interface SandboxConfig {
   readonly updateResponse: 'success' | 'request_id';
   readonly createResponse: 'request_id' | 'id';
   readonly createDelayMs: number;
+  readonly groupWindowRequired: boolean;
   readonly logger: SandboxLogger | undefined;
   readonly webhooks: WebhookSink;
 }
@@ -75,6 +81,7 @@ const schema = z.object({
   updateResponse: z.enum(['success', 'request_id']).default('success'),
   createResponse: z.enum(['request_id', 'id']).default('request_id'),
   createDelayMs: z.number().min(0).max(60_000).finite().default(100),
+  groupWindowRequired: z.boolean().default(false),
 });
 
 export function resolveOptions(options: SandboxOptions = {}): SandboxConfig {

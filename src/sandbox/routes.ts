@@ -5,12 +5,15 @@
  * requests and batch operations resolve through the same table.
  */
 import { runBatch } from './batch.js';
+import { PICTURE_UPLOAD, type UploadRule } from './body.js';
 import { graphError, unknownPath, unsupportedRequest } from './graph-errors.js';
 import type { GraphAnswer, GraphCall, GraphContext } from './graph-call.js';
 import { createGroup } from './group-create.js';
 import { listGroups } from './group-list.js';
 import { getInviteLink, resetInviteLink } from './invite-link.js';
 import { approveJoinRequests, listJoinRequests, rejectJoinRequests } from './join-requests.js';
+import { MEDIA_UPLOAD, uploadMedia } from './media.js';
+import { sendMessage } from './messages.js';
 import { removeParticipants } from './participants-removal.js';
 import type { Params } from './params.js';
 import { readGroup, readMany } from './reads.js';
@@ -18,7 +21,7 @@ import { deleteGroup, updateGroup } from './writes.js';
 
 export const REQUEST_KINDS = [
   'read', 'ids', 'batch', 'update', 'picture', 'delete',
-  'groups', 'invite_link', 'participants', 'join_requests', 'other',
+  'groups', 'invite_link', 'participants', 'join_requests', 'messages', 'media', 'other',
 ] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
@@ -38,6 +41,8 @@ interface Route {
   handle: Handler;
   /** Extra condition, e.g. `?ids=` for the root GET. */
   when?: (hints: RouteHints) => boolean;
+  /** How a multipart file is read (default: as a profile picture). */
+  upload?: UploadRule;
 }
 
 const ROUTES: readonly Route[] = [
@@ -56,6 +61,8 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', path: [':id', 'join_requests'], kind: 'join_requests', handle: listJoinRequests },
   { method: 'POST', path: [':id', 'join_requests'], kind: 'join_requests', handle: approveJoinRequests },
   { method: 'DELETE', path: [':id', 'join_requests'], kind: 'join_requests', handle: rejectJoinRequests },
+  { method: 'POST', path: [':id', 'messages'], kind: 'messages', handle: sendMessage },
+  { method: 'POST', path: [':id', 'media'], kind: 'media', handle: uploadMedia, upload: MEDIA_UPLOAD },
 ];
 
 type Resolution = { route: Route } | { error: () => Error };
@@ -80,6 +87,12 @@ function pathMatches(pattern: readonly string[], segments: readonly string[]): b
 export function requestKind(method: string, segments: readonly string[], hints: RouteHints): RequestKind {
   const resolution = resolve(method, segments, hints);
   return 'route' in resolution ? resolution.route.kind : 'other';
+}
+
+/** How the route reads a multipart file, decided before the body is read. */
+export function uploadRule(method: string, segments: readonly string[], hints: RouteHints): UploadRule {
+  const resolution = resolve(method, segments, hints);
+  return ('route' in resolution ? resolution.route.upload : undefined) ?? PICTURE_UPLOAD;
 }
 
 /** Runs the call's route. Throws GraphError for anything the emulated Meta refuses. */

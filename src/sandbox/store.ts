@@ -48,8 +48,17 @@ export interface StoredGroup {
   joinRequests: StoredJoinRequest[];
   /** wa_ids and BSUIDs of participants the business removed: they cannot rejoin by link. */
   removedByBusiness: string[];
+  /** Messages pinned in the group, the earliest pinned first (at most 3; pins.ts). */
+  pinned: PinnedMessage[];
   /** Store-wide insertion order; what group-list cursors point at. */
   seq: number;
+}
+
+export interface PinnedMessage {
+  messageId: string;
+  /** Milliseconds since the epoch. */
+  pinnedAt: number;
+  expiresAt: number;
 }
 
 /** What a phone number lets its groups do; the flags make 131214/131215 reachable. */
@@ -139,6 +148,7 @@ export class GroupStore {
       inviteCode: newInviteCode(this.#random),
       joinRequests: [],
       removedByBusiness: [],
+      pinned: [],
       seq: ++this.#seq,
     };
     if (input.description !== undefined) group.description = input.description;

@@ -60,7 +60,7 @@ export class WebhookDelivery implements WebhookSink {
               value: {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: this.#options.displayPhoneNumber, phone_number_id: phoneNumberId },
-                groups: [item],
+                ...(field === 'messages' ? item : { groups: [item] }),
               },
               field,
             },
