@@ -55,7 +55,7 @@ const EnvSchema = z.object({
   WEBHOOK_MAX_AGE_S: positiveInt(8 * 24 * 3600),
   WEBHOOK_DEDUPE_MAX_KEYS: positiveInt(100_000),
   WEBHOOK_MAX_CONCURRENT_BODIES: positiveInt(16),
-  WEBHOOK_BODY_TIMEOUT_MS: positiveInt(10_000),
+  WEBHOOK_BODY_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   METRICS: onOff.default(true),
   PERSISTED_DOCUMENTS: z.string().min(1).optional(),
@@ -126,7 +126,7 @@ export interface Config {
   readonly webhookDedupeMaxKeys: number;
   /** Webhook bodies being read at once; beyond it 503. */
   readonly webhookMaxConcurrentBodies: number;
-  /** How long a webhook sender may take to send its body (shorter than REQUEST_TIMEOUT_MS); past it 408. */
+  /** How long a webhook sender may take to send its body (default 10 s, at most REQUEST_TIMEOUT_MS); past it 408. */
   readonly webhookBodyTimeoutMs: number;
   /** Prometheus metrics at GET /metrics (METRICS, default on). */
   readonly metrics: boolean;
@@ -182,8 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }
-  if (e.WEBHOOK_BODY_TIMEOUT_MS >= e.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError('Invalid configuration:\n  WEBHOOK_BODY_TIMEOUT_MS: must be shorter than REQUEST_TIMEOUT_MS (a webhook body is at most 3 MB, sent by Meta\'s servers)');
+  if (e.WEBHOOK_BODY_TIMEOUT_MS !== undefined && e.WEBHOOK_BODY_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_BODY_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (a webhook body is at most 3 MB, sent by Meta\'s servers)');
   }
   return Object.freeze({
     production,
@@ -233,7 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_S,
     webhookDedupeMaxKeys: e.WEBHOOK_DEDUPE_MAX_KEYS,
     webhookMaxConcurrentBodies: e.WEBHOOK_MAX_CONCURRENT_BODIES,
-    webhookBodyTimeoutMs: e.WEBHOOK_BODY_TIMEOUT_MS,
+    // 10 s: Meta's servers send 3 MB in far less; never longer than any other request may take.
+    webhookBodyTimeoutMs: e.WEBHOOK_BODY_TIMEOUT_MS ?? Math.min(10_000, e.REQUEST_TIMEOUT_MS),
   });
 }
 

@@ -115,8 +115,9 @@ describe('webhook limits (issue 18.5)', () => {
     expect([config.webhookMaxAgeSeconds, config.webhookMaxConcurrentBodies, config.webhookBodyTimeoutMs, config.webhookDedupeMaxKeys]).toEqual([8 * 24 * 3600, 16, 10_000, 100_000]);
   });
 
-  it('WEBHOOK_BODY_TIMEOUT_MS must be shorter than REQUEST_TIMEOUT_MS', () => {
-    expect(problemsOf({ WEBHOOK_BODY_TIMEOUT_MS: '120000' })).toContain('WEBHOOK_BODY_TIMEOUT_MS: must be shorter than REQUEST_TIMEOUT_MS');
+  it('WEBHOOK_BODY_TIMEOUT_MS may not exceed REQUEST_TIMEOUT_MS; its default follows a lower REQUEST_TIMEOUT_MS', () => {
+    expect(problemsOf({ WEBHOOK_BODY_TIMEOUT_MS: '130000' })).toContain('WEBHOOK_BODY_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
     expect(loadConfig({ WEBHOOK_BODY_TIMEOUT_MS: '50000', REQUEST_TIMEOUT_MS: '60000' }).webhookBodyTimeoutMs).toBe(50000);
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '5000' }).webhookBodyTimeoutMs).toBe(5000);
   });
 });
