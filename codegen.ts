@@ -16,7 +16,7 @@ const config: CodegenConfig = {
       documents: ['test/**/*.ts', '!test/gql/**'],
       preset: 'client',
       config: {
-        scalars: { Upload: 'File', DateTime: 'string' },
+        scalars: { Upload: 'File', DateTime: 'string', URL: 'string', JSON: 'unknown' },
         enumsAsTypes: true,
         useTypeImports: true,
       },
@@ -26,7 +26,7 @@ const config: CodegenConfig = {
       documents: ['examples/client/**/*.ts', '!examples/client/gql/**'],
       preset: 'client',
       config: {
-        scalars: { Upload: 'File', DateTime: 'string' },
+        scalars: { Upload: 'File', DateTime: 'string', URL: 'string', JSON: 'unknown' },
         enumsAsTypes: true,
         useTypeImports: true,
       },

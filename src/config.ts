@@ -19,7 +19,8 @@ const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { message: 'must be 
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: loopback in sandbox mode (the demo token is public), every interface with GRAPH_API_URL.
+  HOST: z.string().min(1).optional(),
   GRAPH_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
   WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
@@ -34,6 +35,7 @@ const EnvSchema = z.object({
   UPSTREAM_MAX_QUEUE_PER_TOKEN: nonNegativeInt(64),
   UPSTREAM_MAX_CONCURRENCY_PER_TOKEN: z.coerce.number().int().positive().optional(),
   UPSTREAM_MAX_RESPONSE_BYTES: positiveInt(8 * 1024 * 1024),
+  THROTTLE_MAX_WAIT_SECONDS: positiveInt(3_600),
   OPERATION_TIMEOUT_MS: positiveInt(30_000),
   // Node's http server: how long a client may take to send its headers, and its whole request.
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000, 'must be at most 30000 (30 s)').default(30_000),
@@ -44,7 +46,15 @@ const EnvSchema = z.object({
   MAX_REQUEST_BODY_BYTES: positiveInt(1_000_000),
   MAX_CONCURRENT_UPLOADS: positiveInt(8),
   UPLOAD_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  // Meta's largest media (a document) is 100 MB; the default keeps spooled files as small as a picture's.
+  MAX_MEDIA_UPLOAD_BYTES: z.coerce.number().int().positive().max(100 * 1024 * 1024, 'must be at most 104857600 (100 MiB, the Graph API\'s document limit)').default(5 * 1024 * 1024),
+  INVITE_SEND_CONCURRENCY: positiveInt(4),
   MAX_QUERY_BYTES: positiveInt(64 * 1024),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
+  MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(100),
+  MAX_WEBSOCKET_CONNECTIONS: positiveInt(10_000),
+  EVENT_ACCESS_CHECKS_PER_SECOND: positiveInt(20),
+  FEDERATION_SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters (a shared secret)').optional(),
   GRAPHQL_INTROSPECTION: onOff.optional(),
   GRAPHQL_JIT: onOff.default(true),
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
@@ -58,6 +68,9 @@ const EnvSchema = z.object({
   WEBHOOK_BODY_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   METRICS: onOff.default(true),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (it is the only thing between /metrics and anyone)').optional(),
   PERSISTED_DOCUMENTS: z.string().min(1).optional(),
   ALLOW_ARBITRARY_OPERATIONS: onOff.optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -91,6 +104,8 @@ export interface Config {
   readonly upstreamMaxConcurrencyPerToken: number | undefined;
   /** Largest upstream answer body read; larger is UPSTREAM_ERROR. */
   readonly upstreamMaxResponseBytes: number;
+  /** Longest a throttled scope is remembered as closed, whatever the Graph API said (graph/throttle-memory.ts). */
+  readonly throttleMaxWaitSeconds: number;
   /** Bound on one GraphQL operation; past it its upstream calls are aborted and it fails OPERATION_TIMEOUT. */
   readonly operationTimeoutMs: number;
   /** Node's server.headersTimeout and server.requestTimeout. */
@@ -107,6 +122,20 @@ export interface Config {
   readonly uploadWaitTimeoutMs: number;
   /** Longest GraphQL query string (UTF-8 bytes) accepted for parsing; longer is HTTP 413 BAD_USER_INPUT. */
   readonly maxQueryBytes: number;
+  /** MAX_MEDIA_UPLOAD_BYTES: the largest media file `sendGroupMessage` accepts as an upload (each kind has its own Graph limit too). */
+  readonly maxMediaUploadBytes: number;
+  /** INVITE_SEND_CONCURRENCY: invite sends of one `sendGroupInviteLink` in flight at once (capped by UPSTREAM_MAX_CONCURRENCY_PER_TOKEN). */
+  readonly inviteSendConcurrency: number;
+  /** Operations one WebSocket may have running at once (subscriptions included); more are RATE_LIMITED. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** `groupEvents` subscriptions one token may have open in this process, SSE and WebSocket together. */
+  readonly maxSubscriptionsPerToken: number;
+  /** WebSockets open at once in this process; more are refused at the upgrade (HTTP 503). */
+  readonly maxWebSocketConnections: number;
+  /** Upstream checks (may this token read this group?) one token's subscriptions may cause per second; more wait. */
+  readonly eventAccessChecksPerSecond: number;
+  /** The router's shared secret: with introspection off, `_service` answers only requests carrying it. */
+  readonly federationServiceToken: string | undefined;
   /** On by default outside production, off in production unless GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   /** GRAPHQL_JIT (on): queries run as code compiled once per document (graphql-jit); see use-compiled-execution.ts. */
@@ -130,6 +159,12 @@ export interface Config {
   readonly webhookBodyTimeoutMs: number;
   /** Prometheus metrics at GET /metrics (METRICS, default on). */
   readonly metrics: boolean;
+  /** METRICS_PORT: /metrics is served on this port (bound to `metricsHost`) and not on the public one. */
+  readonly metricsPort: number | undefined;
+  /** METRICS_HOST: where the metrics port listens (default 127.0.0.1). */
+  readonly metricsHost: string;
+  /** METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>` (else 401). */
+  readonly metricsToken: string | undefined;
   /** PERSISTED_DOCUMENTS: path of the trusted documents file (id → document JSON). */
   readonly persistedDocuments: string | undefined;
   /** Whether query texts run besides trusted documents: false by default once PERSISTED_DOCUMENTS is set. */
@@ -185,10 +220,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.WEBHOOK_BODY_TIMEOUT_MS !== undefined && e.WEBHOOK_BODY_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration:\n  WEBHOOK_BODY_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (a webhook body is at most 3 MB, sent by Meta\'s servers)');
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (it takes /metrics off the public port)');
+  }
   return Object.freeze({
     production,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.GRAPH_API_URL ? '0.0.0.0' : '127.0.0.1'),
     graphApiUrl: e.GRAPH_API_URL?.replace(/\/+$/, ''),
     graphApiVersion: e.GRAPH_API_VERSION,
     defaultAccessToken: e.WHATSAPP_ACCESS_TOKEN,
@@ -203,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamMaxQueuePerToken: e.UPSTREAM_MAX_QUEUE_PER_TOKEN,
     upstreamMaxConcurrencyPerToken: e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN,
     upstreamMaxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+    throttleMaxWaitSeconds: e.THROTTLE_MAX_WAIT_SECONDS,
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
@@ -213,10 +252,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConcurrentUploads: e.MAX_CONCURRENT_UPLOADS,
     uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
     maxQueryBytes: e.MAX_QUERY_BYTES,
+    maxMediaUploadBytes: e.MAX_MEDIA_UPLOAD_BYTES,
+    inviteSendConcurrency: Math.min(e.INVITE_SEND_CONCURRENCY, e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN ?? Number.POSITIVE_INFINITY),
+    maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxSubscriptionsPerToken: e.MAX_SUBSCRIPTIONS_PER_TOKEN,
+    maxWebSocketConnections: e.MAX_WEBSOCKET_CONNECTIONS,
+    eventAccessChecksPerSecond: e.EVENT_ACCESS_CHECKS_PER_SECOND,
+    federationServiceToken: e.FEDERATION_SERVICE_TOKEN,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     jit: e.GRAPHQL_JIT,
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    metricsToken: e.METRICS_TOKEN,
     persistedDocuments: e.PERSISTED_DOCUMENTS,
     allowArbitraryOperations: e.ALLOW_ARBITRARY_OPERATIONS ?? !e.PERSISTED_DOCUMENTS,
     tracing:

@@ -2,10 +2,13 @@ import type { GraphQLError } from 'graphql';
 import { credentialsOf } from './credentials.js';
 import { GatewayError } from './errors.js';
 import type { GraphClient, GraphCredentials } from './graph/client.js';
+import type { GraphRoute } from './graph/route.js';
 import { createGroupLoader, type GroupLoader } from './graph/group-loader.js';
 import { GroupWriter, type GroupWrites } from './graph/group-writes.js';
 import type { GraphReader } from './graph/graph-reader.js';
 import { LifecycleWriter } from './graph/lifecycle-writes.js';
+import { MediaUploader } from './graph/media-uploads.js';
+import { MessageSender } from './graph/message-sends.js';
 import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import { operationSignal } from './plugins/use-operation-timeout.js';
 import { traceOf } from './request-trace.js';
@@ -36,6 +39,8 @@ export interface ContextDependencies {
   events?: GroupEvents | undefined;
   /** The caller's fingerprint, keyed with the key the replicas share (it is kept in Redis). */
   fingerprint: TokenFingerprint;
+  /** INVITE_SEND_CONCURRENCY: sends of one invite operation in flight at once. Default 4. */
+  inviteSendConcurrency?: number | undefined;
 }
 
 /**
@@ -82,6 +87,21 @@ export class GraphSession {
     return this.once('lifecycleWriter', () => new LifecycleWriter(this.client, this.credentials));
   }
 
+  /** Messages: group sends (text, media, template), invite links to people, pins. */
+  get messageSender(): MessageSender {
+    return this.once('messageSender', () => new MessageSender(this.client, this.credentials));
+  }
+
+  /** Media uploads (`POST /{phone-number-id}/media`), whose ids messages then name. */
+  get mediaUploader(): MediaUploader {
+    return this.once('mediaUploader', () => new MediaUploader(this.client, this.credentials));
+  }
+
+  /** How many invite sends of one operation may be in flight at once. */
+  get inviteSendConcurrency(): number {
+    return this.dependencies.inviteSendConcurrency ?? 4;
+  }
+
   private once<T>(name: string, make: () => T): T {
     if (!this.made.has(name)) this.made.set(name, make());
     return this.made.get(name) as T;
@@ -98,7 +118,7 @@ export function createContextFactory(dependencies: ContextDependencies) {
     const events = dependencies.events;
     if (token instanceof GatewayError) return { graph: new GraphSession(dependencies, token), partialErrors: [], groupEvents: events };
     const callerFingerprint = dependencies.fingerprint(token);
-    const onWrite = events && ((write: { path: string; answer: unknown }) => events.recordWrite(callerFingerprint, write));
+    const onWrite = events && ((write: { route: GraphRoute; answer: unknown }) => events.recordWrite(callerFingerprint, write));
     // The signal aborts when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up;
     // the trace (begun by the logging plugin) sends the request id upstream and counts the Graph calls.
     const caller = { token, fingerprint: callerFingerprint, signal: operationSignal(request), trace: traceOf(request), onWrite };

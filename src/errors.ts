@@ -13,6 +13,8 @@ export const ERROR_CODES = {
     'The request is invalid: a malformed id or value caught before any upstream call, or a parameter the Graph API refused (100, 131059 invalid cursor, 131204 participant limit, 131209, 131210, ...).',
   RATE_LIMITED:
     'The Graph API throttled the call (codes 4, 17, 32, 613, 80007, 80008, 130429, 131056, 131208), whatever its HTTP status; or the gateway itself is at its limit of concurrent upstream calls (UPSTREAM_MAX_CONCURRENCY + UPSTREAM_MAX_QUEUE, or the per-token UPSTREAM_MAX_QUEUE_PER_TOKEN; retryAfterSeconds 1).',
+  OUTSIDE_SERVICE_WINDOW:
+    'A free-form message (text or media) to a group or person outside the 24-hour customer service window (Graph 131047): nobody has written in the last 24 hours; send a template instead.',
   UPSTREAM_TIMEOUT: 'The Graph API did not answer within UPSTREAM_TIMEOUT_MS.',
   OPERATION_TIMEOUT:
     'The whole GraphQL operation took longer than OPERATION_TIMEOUT_MS: its upstream calls were cancelled (a write in flight may still have been applied).',

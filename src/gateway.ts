@@ -4,21 +4,27 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createDocumentCache } from './document-cache.js';
 import { GroupEvents } from './events/group-events.js';
-import { GraphClient } from './graph/client.js';
+import { GraphClient, observeAll } from './graph/client.js';
+import { RedisThrottleStore } from './graph/redis-throttle-store.js';
+import { ThrottleMemory } from './graph/throttle-memory.js';
 import { GraphReader } from './graph/graph-reader.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationTimeout } from './plugins/use-operation-timeout.js';
+import { useServiceSdlGuard } from './plugins/use-service-sdl-guard.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestParamsLimit } from './plugins/use-request-params-limit.js';
 import { isLoggedWithRequest, useRequestLogging } from './plugins/use-request-logging.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useUploads } from './plugins/use-uploads.js';
+import { PROFILE_PICTURE_MAX_BYTES } from './uploads/profile-picture.js';
 import { schema } from './schema/index.js';
 import { ERROR_CODES } from './errors.js';
+import { callBeingSentWatcher } from './observability/call-being-sent.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { createMetricsRoute } from './observability/metrics-route.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -46,6 +52,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The settings it was built with (the WebSocket transport reads its limits here). */
+  config: Config;
   client: GraphClient;
   /** The Prometheus metrics (undefined with METRICS=false); other modules record through it. */
   metrics: GatewayMetrics | undefined;
@@ -55,6 +63,8 @@ export interface Gateway {
   fingerprint: TokenFingerprint;
   /** `GET|POST /webhooks/whatsapp`, served in front of Yoga. */
   handleWebhook: ReturnType<typeof createWebhookRoute>;
+  /** `GET /metrics`, served in front of Yoga or on METRICS_PORT (server.ts); undefined with METRICS=false. */
+  handleMetrics: ReturnType<typeof createMetricsRoute> | undefined;
   /** `GET /ready` answers 503 from now on (shutdown has begun). */
   markNotReady(): void;
   /** Closes the upstream pool: waits for calls in flight, or cuts them with `force`. */
@@ -92,6 +102,11 @@ function corsFor(origins: readonly string[] | undefined): YogaServerOptions<Reco
 export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAppSecret }: GatewayOptions): Gateway {
   const trustedDocuments = config.persistedDocuments ? loadTrustedDocuments(config.persistedDocuments) : undefined;
   const metrics = config.metrics ? new GatewayMetrics({ knownOperationNames: trustedDocuments?.operationNames }) : undefined;
+  const throttles = new ThrottleMemory({
+    maxWaitSeconds: config.throttleMaxWaitSeconds,
+    shared: config.redisUrl ? new RedisThrottleStore(config.redisUrl, config.throttleMaxWaitSeconds, logger) : undefined,
+    onRefusal: metrics && ((scope) => metrics.throttleRefusal(scope)),
+  });
   const client = new GraphClient({
     baseUrl: graphApiUrl,
     version: config.graphApiVersion,
@@ -104,7 +119,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     maxQueuePerToken: config.upstreamMaxQueuePerToken,
     maxConcurrencyPerToken: config.upstreamMaxConcurrencyPerToken,
     maxResponseBytes: config.upstreamMaxResponseBytes,
-    observer: metrics?.graphObserver,
+    // With tracing, the undici hooks read the route of the call being sent (call-being-sent.ts).
+    observer: observeAll(metrics?.graphObserver, config.tracing ? callBeingSentWatcher : undefined),
+    gate: throttles,
   });
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
@@ -116,6 +133,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     retention: config.eventRetention,
     logger,
     metrics,
+    maxSubscriptionsPerToken: config.maxSubscriptionsPerToken,
+    accessChecksPerSecond: config.eventAccessChecksPerSecond,
     replicaKey,
     maxAgeSeconds: config.webhookMaxAgeSeconds,
     dedupeMaxKeys: config.webhookDedupeMaxKeys,
@@ -130,12 +149,14 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     bodyTimeoutMs: config.webhookBodyTimeoutMs,
   });
 
+  const handleMetrics = metrics && createMetricsRoute({ registry: metrics.registry, token: config.metricsToken, logger });
+
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events, fingerprint }),
+    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events, fingerprint, inviteSendConcurrency: config.inviteSendConcurrency }),
     maskedErrors: { maskError: maskGatewayError },
     cors: corsFor(config.corsOrigins),
     parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache() },
@@ -147,13 +168,15 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     // `documentId`: how trusted-document clients name their operation.
     ...(trustedDocuments ? { extraParamNames: ['documentId'] } : {}),
     plugins: [
-      // First: /metrics is answered before any GraphQL handling (no CSRF header needed), and
-      // requests refused by the plugins below are still counted.
+      // First: requests refused by the plugins below are still counted.
       ...(metrics ? [useMetrics({ metrics, outcomeCodes: new Set(Object.keys(ERROR_CODES)) })] : []),
       // Refuses GET and multipart/form/text requests without one of CSRF_HEADERS.
       // First: after the upload parser it would see a request already parsed as JSON (notes §1.3 B).
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useUploads({
+        // One parser limit for every upload: the largest of a profile picture and a media file; each use checks its own.
+        maxFileSize: Math.max(PROFILE_PICTURE_MAX_BYTES, config.maxMediaUploadBytes),
+        maxMediaBytes: config.maxMediaUploadBytes,
         defaultAccessToken: config.defaultAccessToken,
         maxConcurrentUploads: config.maxConcurrentUploads,
         uploadWaitTimeoutMs: config.uploadWaitTimeoutMs,
@@ -171,6 +194,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
+      useServiceSdlGuard({ introspection: config.introspection, serviceToken: config.federationServiceToken }),
       usePartialErrors(),
       // Last: every error of every result gets a public code and no field suggestions.
       usePublicErrors(),
@@ -200,17 +224,20 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
 
   return {
     yoga,
+    config,
     client,
     metrics,
     events,
     fingerprint,
     handleWebhook,
+    handleMetrics,
     markNotReady: () => {
       ready = false;
     },
     close: async (options) => {
       await events.close();
       await client.close(options);
+      throttles.close();
     },
   };
 }

@@ -45,10 +45,23 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
-    production: config.production,
+    metricsPort: config.metricsPort,
+    metricsHost: config.metricsHost,
   });
   if (webhooks) webhooks.target = `http://${loopbackHost(config.host)}:${running.port}/webhooks/whatsapp`;
-  logger.info({ port: running.port, upstream: sandbox ? 'sandbox' : graphApiUrl, batchMode: config.batchMode }, 'gateway listening');
+  logger.info(
+    {
+      host: config.host,
+      port: running.port,
+      ...(running.metricsPort !== undefined ? { metricsHost: config.metricsHost, metricsPort: running.metricsPort } : {}),
+      upstream: sandbox ? 'sandbox' : graphApiUrl,
+      batchMode: config.batchMode,
+    },
+    'gateway listening',
+  );
+  if (config.production && config.metrics && config.metricsPort === undefined && config.metricsToken === undefined) {
+    logger.warn('GET /metrics is served on the public port to anyone: set METRICS_PORT (a port of its own, on loopback) or METRICS_TOKEN');
+  }
   if (sandbox) printSandboxBanner(running.port, config.host, sandbox, logger);
 
   let signals = 0;
@@ -77,26 +90,28 @@ async function main(): Promise<void> {
 /** The demo token is a public sandbox credential, printed so a newcomer can copy it into curl. */
 function printSandboxBanner(port: number, host: string, sandbox: Sandbox, logger: Logger): void {
   logger.info({ sandbox: sandbox.url, demoGroupIds: sandbox.demoGroupIds }, 'no GRAPH_API_URL: serving the built-in sandbox');
-  // Anyone who can reach HOST can use the demo token: say so when that is more than this machine.
+  // Loopback unless HOST says otherwise (config.ts). Anyone who can reach HOST can use the demo
+  // token: say so when that is more than this machine.
   const exposed = !isLoopbackHost(host);
   if (exposed) logger.warn({ host }, 'the sandbox gateway listens beyond loopback: anyone who can reach it can use the demo token');
+  const origin = `http://${loopbackHost(host)}:${port}`;
   process.stdout.write(
     [
       '',
       ...(exposed
         ? [
-            `  WARNING: sandbox mode listens on ${host}, not only on loopback: anyone who can reach this port`,
-            '  can use the demo token. Set HOST=127.0.0.1 to keep it on this machine, or GRAPH_API_URL for a real deployment.',
-            '',
+            `  WARNING: sandbox mode listens on ${host} (HOST), not only on loopback: anyone who can reach this port`,
+            '  can use the demo token. Unset HOST to keep it on this machine, or set GRAPH_API_URL for a real deployment.',
           ]
-        : []),
-      `  GraphiQL:    http://localhost:${port}/graphql`,
+        : [`  Listening on ${host} only (this machine). Set HOST=0.0.0.0 to be reachable from elsewhere (e.g. out of a container).`]),
+      '',
+      `  GraphiQL:    ${origin}/graphql`,
       `  Sandbox:     ${sandbox.url} (Graph API emulator, demo data)`,
       `  Demo token:  ${sandbox.demoToken}`,
       `  Demo groups: ${sandbox.demoGroupIds.join(', ')}`,
       `  Demo phone number: ${sandbox.demoPhoneNumberId}`,
       '',
-      `  curl http://localhost:${port}/graphql -H 'content-type: application/json' \\`,
+      `  curl ${origin}/graphql -H 'content-type: application/json' \\`,
       `    -H 'authorization: Bearer ${sandbox.demoToken}' \\`,
       `    -d '{"query":"{ group(id: \\"${sandbox.demoGroupIds[0]}\\") { subject participants { waId } } }"}'`,
       '',

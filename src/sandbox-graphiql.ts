@@ -78,7 +78,49 @@ mutation RemoveParticipant {
     failedParticipants { participant code message }
   }
 }
+
+# 6. Talk in a group. First run WatchMessages (it stays open, in this tab or a second one), then
+#    SendMessage: its statuses arrive live, SENT for the group, then DELIVERED and READ per member.
+subscription WatchMessages {
+  groupEvents(groupId: "${first}") {
+    __typename
+    eventId
+    ... on GroupMessageStatusChanged { messageId status participant { waId userId name } }
+    ... on GroupMessageReceived { messageId from { waId name } type text }
+  }
+}
+
+mutation SendMessage {
+  sendGroupMessage(input: { phoneNumberId: "${phoneNumberId}", groupId: "${first}", text: { body: "Hello from GraphiQL 👋" } }) {
+    messageId
+    groupId
+  }
+}
+
+# 7. Pin a message for 7 days: put SendMessage's messageId in Variables as {"messageId": "wamid.…"}.
+#    At most 3 stay pinned; a fourth pin unpins the oldest.
+mutation PinMessage($messageId: ID!) {
+  pinGroupMessage(input: { phoneNumberId: "${phoneNumberId}", groupId: "${first}", messageId: $messageId, expirationDays: 7 }) {
+    messageId
+    groupId
+  }
+}
+
+# 8. Invite people: one template message each, whose body parameter Meta turns into the group's
+#    invite link. The second number is the sandbox's undeliverable one: it shows a failed entry.
+mutation InviteByLink {
+  sendGroupInviteLink(input: {
+    phoneNumberId: "${phoneNumberId}"
+    groupId: "${first}"
+    to: ["+16505551234", "+15550000026"]
+    template: { name: "group_invite", languageCode: "en" }
+  }) {
+    sent { to messageId }
+    failed { to code message }
+  }
+}
 `,
-    defaultHeaders: JSON.stringify({ Authorization: `Bearer ${sandbox.demoToken}` }, null, 2),
+    // GraphiQL runs subscriptions (WatchMessages) over SSE as GET requests: without a CSRF header they are refused.
+    defaultHeaders: JSON.stringify({ Authorization: `Bearer ${sandbox.demoToken}`, 'x-graphql-yoga-csrf': '1' }, null, 2),
   };
 }

@@ -1,5 +1,6 @@
 import type { GraphParticipant } from '../graph/types.js';
 import type { GroupChange } from '../webhooks/envelope.js';
+import { eventFromMessageChange } from './from-message-webhook.js';
 import type { EventError, FailedParticipantData, GroupEventData, GroupEventKind, PictureChange, SettingChange } from './group-event.js';
 
 type Item = Record<string, unknown>;
@@ -9,6 +10,7 @@ type Item = Record<string, unknown>;
  * Returns undefined for an item type this gateway does not know yet: it is acknowledged, not published.
  */
 export function eventFromChange({ field, phoneNumberId, item }: GroupChange): GroupEventData | undefined {
+  if (field === 'messages') return eventFromMessageChange(phoneNumberId, item, errorsOf);
   const type = text(item.type);
   const kind = kindOf(field, type, item);
   if (!kind) return undefined;
@@ -72,6 +74,8 @@ function kindOf(field: GroupChange['field'], type: string | undefined, item: Ite
     case 'group_status_update':
       if (type === 'group_suspend') return 'GroupSuspended';
       if (type === 'group_suspend_cleared') return 'GroupSuspensionCleared';
+      return undefined;
+    case 'messages':
       return undefined;
   }
 }

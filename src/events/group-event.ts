@@ -13,8 +13,34 @@ export const GROUP_EVENT_KINDS = [
   'GroupJoinRequestRevoked',
   'GroupSuspended',
   'GroupSuspensionCleared',
+  'GroupMessageReceived',
+  'GroupMessageStatusChanged',
 ] as const;
 export type GroupEventKind = (typeof GROUP_EVENT_KINDS)[number];
+
+/** Who wrote a message, or whom a status is about: a `wa_id`, a business-scoped user id, a profile name. */
+export interface MessagePerson {
+  waId?: string;
+  userId?: string;
+  name?: string;
+}
+
+/** The media of an inbound message (`image`, `video`, `audio`, `document`, `sticker` objects of the webhook). */
+export interface ReceivedMediaData {
+  id: string;
+  mimeType?: string;
+  sha256?: string;
+  caption?: string;
+  filename?: string;
+}
+
+/** GroupMessageType's values. */
+export const GROUP_MESSAGE_TYPES = ['TEXT', 'IMAGE', 'VIDEO', 'AUDIO', 'DOCUMENT', 'STICKER', 'LOCATION', 'CONTACTS', 'REACTION', 'UNSUPPORTED', 'OTHER'] as const;
+export type GroupMessageTypeName = (typeof GROUP_MESSAGE_TYPES)[number];
+/** GroupMessageStatus's values. */
+export const GROUP_MESSAGE_STATUSES = ['SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED'] as const;
+export type GroupMessageStatusName = (typeof GROUP_MESSAGE_STATUSES)[number];
+
 /** One entry of a webhook item's `errors[]`. */
 export interface EventError {
   code?: number;
@@ -74,6 +100,16 @@ export interface GroupEventData {
   joinRequestId?: string;
   waId?: string;
   userId?: string;
+  // GroupMessageReceived / GroupMessageStatusChanged
+  messageId?: string;
+  from?: MessagePerson;
+  messageType?: GroupMessageTypeName;
+  text?: string;
+  media?: ReceivedMediaData;
+  replyToMessageId?: string;
+  status?: GroupMessageStatusName;
+  /** Absent when the status is about the group as a whole. */
+  participant?: MessagePerson;
 }
 
 export interface GroupEvent extends GroupEventData {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { GraphRoute } from '../graph/route.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GroupChange } from '../webhooks/envelope.js';
@@ -10,7 +11,7 @@ import type { GroupEvent } from './group-event.js';
 import { MemoryEventStore } from './memory-event-store.js';
 import { ReadAccessCache } from './read-access.js';
 import { RedisEventStore } from './redis-event-store.js';
-import { MemoryWriteLedger, RedisWriteLedger, type WriteLedger } from './write-ledger.js';
+import { MemoryWriteLedger, RedisWriteLedger, writeOf, type WriteLedger } from './write-ledger.js';
 import { StoreSignature } from './store-signature.js';
 import { ReplicaKey } from '../replica-key.js';
 
@@ -34,6 +35,10 @@ export interface GroupEventsOptions {
   maxAgeSeconds?: number | undefined;
   /** WEBHOOK_DEDUPE_MAX_KEYS: dedupe keys kept in this process without Redis. */
   dedupeMaxKeys?: number | undefined;
+  /** MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions one token may have open in this process (SSE and WebSocket). */
+  maxSubscriptionsPerToken?: number;
+  /** EVENT_ACCESS_CHECKS_PER_SECOND: upstream access checks one token may cause per second. */
+  accessChecksPerSecond?: number;
 }
 
 /** Who subscribes: their token's fingerprint, and how to read a group with their token. */
@@ -62,6 +67,9 @@ export class GroupEvents {
   readonly #bufferSize: number;
   readonly #metrics: GatewayMetrics | undefined;
   readonly #maxAgeSeconds: number;
+  readonly #maxPerToken: number;
+  /** Open subscriptions per token fingerprint. */
+  readonly #perToken = new Map<string, number>();
 
   constructor({
     redisUrl,
@@ -69,6 +77,8 @@ export class GroupEvents {
     logger,
     subscriberBuffer = SUBSCRIBER_BUFFER,
     metrics,
+    maxSubscriptionsPerToken = 100,
+    accessChecksPerSecond,
     replicaKey = new ReplicaKey({}),
     maxAgeSeconds = WEBHOOK_MAX_AGE_SECONDS,
     dedupeMaxKeys = 100_000,
@@ -85,9 +95,10 @@ export class GroupEvents {
     }
     this.#maxAgeSeconds = maxAgeSeconds;
     this.#hub = new EventHub(this.#store, logger, metrics);
-    this.#access = new ReadAccessCache(metrics);
+    this.#access = new ReadAccessCache(metrics, accessChecksPerSecond);
     this.#bufferSize = subscriberBuffer;
     this.#metrics = metrics;
+    this.#maxPerToken = maxSubscriptionsPerToken;
   }
 
   /**
@@ -129,22 +140,32 @@ export class GroupEvents {
   }
 
   /** Called with every accepted write a caller made (see GraphCredentials.onWrite). */
-  recordWrite(fingerprint: string, { path, answer }: { path: string; answer: unknown }): void {
-    const requestId = (answer as { request_id?: unknown } | null)?.request_id;
-    const segments = path.split('/').filter(Boolean);
-    this.#ledger.record(fingerprint, {
-      requestId: typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : undefined,
-      // `/{group-id}` names a group; `/{phone-number-id}/groups` (a creation) does not.
-      groupId: segments.length === 1 ? decodeURIComponent(segments[0]!) : undefined,
-    });
+  recordWrite(fingerprint: string, { route, answer }: { route: GraphRoute; answer: unknown }): void {
+    this.#ledger.record(fingerprint, writeOf(route, answer));
   }
 
   /**
    * The subscriber's events. When the subscription fails (too slow, the store unreachable during a
-   * replay), the last item is a SubscriptionFailure: the resolver turns it into that result's error,
-   * so both transports show it as a GraphQL error before completing.
+   * replay, its token refused upstream), the last item is a SubscriptionFailure: the resolver turns
+   * it into that result's error, so both transports show it as a GraphQL error before completing.
+   * Throws at once (nothing upstream) when the token was refused within the last minute or already
+   * has MAX_SUBSCRIPTIONS_PER_TOKEN subscriptions open here.
    */
   subscribe(subscriber: Subscriber, filter: GroupEventFilter): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+    this.#access.assertTokenNotRefused(subscriber.fingerprint);
+    const open = this.#perToken.get(subscriber.fingerprint) ?? 0;
+    if (open >= this.#maxPerToken) {
+      throw new GatewayError('RATE_LIMITED', `This token already has ${this.#maxPerToken} subscriptions open (MAX_SUBSCRIPTIONS_PER_TOKEN); end one first`);
+    }
+    this.#perToken.set(subscriber.fingerprint, open + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (this.#perToken.get(subscriber.fingerprint) ?? 1) - 1;
+      if (left > 0) this.#perToken.set(subscriber.fingerprint, left);
+      else this.#perToken.delete(subscriber.fingerprint);
+    };
     const delivery = this.#hub.subscribe({
       after: filter.after ?? undefined,
       bufferSize: this.#bufferSize,
@@ -155,7 +176,10 @@ export class GroupEvents {
       allowed: (event) => this.#allowed(subscriber, event),
     });
     // The client left: end the delivery now, not when the next event would have reached it.
-    return returningAtOnce(endingWithFailure(delivery), () => void delivery.return(undefined).catch(() => undefined));
+    return returningAtOnce(endingWithFailure(delivery, release), () => {
+      release();
+      void delivery.return(undefined).catch(() => undefined);
+    });
   }
 
   /** Subscriptions open in this process (for metrics and tests). */
@@ -191,7 +215,7 @@ export class SubscriptionFailure {
   constructor(readonly error: GatewayError) {}
 }
 
-async function* endingWithFailure(events: AsyncGenerator<GroupEvent>): AsyncGenerator<GroupEvent | SubscriptionFailure> {
+async function* endingWithFailure(events: AsyncGenerator<GroupEvent>, onEnd: () => void): AsyncGenerator<GroupEvent | SubscriptionFailure> {
   try {
     yield* events;
   } catch (error) {
@@ -199,6 +223,8 @@ async function* endingWithFailure(events: AsyncGenerator<GroupEvent>): AsyncGene
     else if (error instanceof EventStoreUnavailable) {
       yield new SubscriptionFailure(new GatewayError('UPSTREAM_ERROR', 'Past events cannot be read right now (the event store is unreachable); retry with the same `after`'));
     } else throw error;
+  } finally {
+    onEnd();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { GraphRoute } from '../graph/route.js';
 import type { Logger } from '../logger.js';
 import type { StoreSignature } from './store-signature.js';
 
@@ -7,10 +8,23 @@ const REMEMBER_SECONDS = 24 * 3600;
 /** Writes one process remembers without Redis; the oldest are forgotten first. */
 const MEMORY_CAPACITY = 100_000;
 
-/** A write a caller made through the gateway: the answer's request id, and the group when the path names one. */
+/** A write a caller made through the gateway: the answer's request id, and the group when its route names one. */
 export interface Write {
   requestId?: string | undefined;
   groupId?: string | undefined;
+}
+
+/**
+ * What an accepted write tells: the request id of its answer, and the group its route names (an
+ * accepted write to a group or one of its edges shows the caller acts for that group; a creation
+ * names none yet).
+ */
+export function writeOf(route: GraphRoute, answer: unknown): Write {
+  const requestId = (answer as { request_id?: unknown } | null)?.request_id;
+  return {
+    requestId: typeof requestId === 'string' || typeof requestId === 'number' ? String(requestId) : undefined,
+    groupId: route.groupId,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope, redactSecrets } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, nextRetryDelay, type RetryPolicy } from './retry.js';
+import type { GraphRoute } from './route.js';
 import { fingerprintOf } from './token-fingerprint.js';
 
 export interface GraphClientOptions {
@@ -32,12 +33,43 @@ export interface GraphClientOptions {
   retryPolicy?: Partial<Omit<RetryPolicy, 'retries'>>;
   /** Told about every HTTP request and retry (metrics). */
   observer?: GraphCallObserver | undefined;
+  /** Asked before each call whether it may go upstream, told of each throttling (graph/throttle-memory.ts). */
+  gate?: UpstreamGate | undefined;
 }
 
-/** Watches upstream traffic: `attempt` is called as each HTTP request starts, its result when it ends. */
+/**
+ * Decides whether calls may go upstream now, from their routes: a refusal is the error the call
+ * rejects with, without an HTTP request. `learn` is given every RATE_LIMITED Graph answer and
+ * returns the error to pass on (with the wait it decided). The client itself knows no endpoint.
+ */
+export interface UpstreamGate {
+  refusals(routes: readonly GraphRoute[], fingerprint: string): Promise<(UpstreamError | undefined)[]>;
+  learn(route: GraphRoute, fingerprint: string, error: UpstreamError): Promise<UpstreamError>;
+}
+
+/**
+ * Watches upstream traffic: `attempt` is called as each HTTP request starts, its result when it
+ * ends; `around` wraps the synchronous start of the HTTP request (where undici's diagnostics
+ * channel announces it), so that an instrumentation hook can tell which call it belongs to.
+ */
 export interface GraphCallObserver {
-  attempt(call: GraphCall): (error?: GatewayError) => void;
-  retry(call: GraphCall): void;
+  attempt?(call: GraphCall): (error?: GatewayError) => void;
+  retry?(call: GraphCall): void;
+  around?<T>(call: GraphCall, send: () => T): T;
+}
+
+/** Several observers as one, each told in order. */
+export function observeAll(...observers: (GraphCallObserver | undefined)[]): GraphCallObserver | undefined {
+  const present = observers.filter((o): o is GraphCallObserver => o !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    attempt(call) {
+      const ends = present.map((o) => o.attempt?.(call));
+      return (error) => ends.forEach((end) => end?.(error));
+    },
+    retry: (call) => present.forEach((o) => o.retry?.(call)),
+    around: <T>(call: GraphCall, send: () => T): T => present.reduceRight<() => T>((next, o) => (o.around ? () => o.around!(call, next) : next), send)(),
+  };
 }
 
 /** Who is calling: the caller's token travels in a header, never in a URL. */
@@ -53,16 +85,21 @@ export interface GraphCredentials {
   /** The GraphQL request this call serves: its id goes upstream as `x-request-id`, attempts are counted. */
   trace?: RequestTrace | undefined;
   /**
-   * Told of every accepted write (a call not marked `read`), with the path and the Graph answer: the events module
+   * Told of every accepted write (a call not marked `read`), with its route and the Graph answer: the events module
    * remembers which request ids and groups this caller wrote to, so their webhooks reach it.
    */
-  onWrite?: ((write: { path: string; answer: unknown }) => void) | undefined;
+  onWrite?: ((write: { route: GraphRoute; answer: unknown }) => void) | undefined;
 }
 
 /** Per GraphQL request: the id on its log lines and the Graph HTTP requests it caused. */
 export interface RequestTrace {
   readonly requestId: string;
   upstreamCalls: number;
+  /**
+   * The Graph API answered one of this request's calls without refusing its token (a success, or
+   * an error other than an authentication one): the caller is known to hold a working token.
+   */
+  tokenAccepted?: boolean;
 }
 
 export type GraphBody =
@@ -72,6 +109,8 @@ export type GraphBody =
 
 export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
+  /** What the call is (graph/route.ts), set by its caller: observers read it, the client does not. */
+  route: GraphRoute;
   /** Path below the version, starting with '/': '/<group-id>' or '/' for batch and multi-id reads. */
   path: string;
   query?: Record<string, string>;
@@ -122,19 +161,25 @@ export class GraphClient {
   }
 
   async call<T = unknown>(call: GraphCall, credentials: GraphCredentials): Promise<T> {
+    const gate = this.options.gate;
+    if (gate) {
+      const [refused] = await gate.refusals([call.route], fingerprintOf(credentials));
+      if (refused) throw refused;
+    }
     const deadline = Date.now() + this.options.timeoutMs;
     const retries = call.retry === 'read' ? this.retryPolicy.retries : 0;
     for (let attempt = 0; ; attempt++) {
       try {
         const answer = await this.attempt<T>(call, credentials, deadline);
-        if (call.retry !== 'read') credentials.onWrite?.({ path: call.path, answer });
+        if (call.retry !== 'read') credentials.onWrite?.({ route: call.route, answer });
         return answer;
       } catch (error) {
+        if (gate && error instanceof UpstreamError && error.code === 'RATE_LIMITED' && error.graph) throw await gate.learn(call.route, fingerprintOf(credentials), error);
         if (!(error instanceof UpstreamError) || !isRetryable(error)) throw error;
         if (credentials.signal?.aborted) throw callerAbortReason(credentials.signal) ?? error;
         const delay = nextRetryDelay(attempt, deadline, { ...this.retryPolicy, retries });
         if (delay === undefined) throw error;
-        this.options.observer?.retry(call);
+        this.options.observer?.retry?.(call);
         await sleep(delay, undefined, credentials.signal ? { signal: credentials.signal } : {}).catch(() => {
           throw callerAbortReason(credentials.signal) ?? error;
         });
@@ -149,37 +194,56 @@ export class GraphClient {
     let release: (() => void) | undefined;
     const proof = this.appSecretProof(credentials.token);
     let observed: ((error?: GatewayError) => void) | undefined;
+    const trace = credentials.trace;
     try {
       release = await this.limit.acquire(fingerprintOf(credentials), signal);
-      observed = this.options.observer?.attempt(call);
+      const observer = this.options.observer;
+      observed = observer?.attempt?.(call);
       const { headers, body } = encodeBody(call.body);
-      const trace = credentials.trace;
       if (trace) trace.upstreamCalls++;
-      const response = await this.pool.request({
-        method: call.method,
-        path: this.pathPrefix + call.path,
-        query: { ...call.query, ...proof },
-        headers: {
-          ...headers,
-          authorization: `Bearer ${credentials.token}`,
-          accept: 'application/json',
-          ...(trace ? { 'x-request-id': trace.requestId } : {}),
-        },
-        body,
-        signal,
-      });
+      const send = () =>
+        this.pool.request({
+          method: call.method,
+          path: this.pathPrefix + call.path,
+          query: { ...call.query, ...proof },
+          headers: {
+            ...headers,
+            authorization: `Bearer ${credentials.token}`,
+            accept: 'application/json',
+            ...(trace ? { 'x-request-id': trace.requestId } : {}),
+          },
+          body,
+          signal,
+        });
+      const response = await (observer?.around ? observer.around(call, send) : send());
       const secrets = [credentials.token, ...(this.options.appSecret ? [this.options.appSecret] : []), ...(proof.appsecret_proof ? [proof.appsecret_proof] : [])];
       const result = (await readGraphResponse(response, this.maxResponseBytes, secrets)) as T;
       observed?.();
+      if (trace) trace.tokenAccepted = true;
       return result;
     } catch (error) {
       const failure = callerAbortReason(credentials.signal) ?? toUpstreamError(error, timer.timedOut(), this.options.timeoutMs);
       observed?.(failure);
+      // A Graph error envelope about something else than the token (NOT_FOUND, FORBIDDEN…): the token works.
+      if (trace && failure instanceof UpstreamError && failure.graph !== undefined && failure.code !== 'UNAUTHENTICATED') trace.tokenAccepted = true;
       throw failure;
     } finally {
       timer.dispose();
       release?.();
     }
+  }
+
+  /**
+   * For callers that send several reads in one request (a batch's slots): which of these routes the
+   * gate refuses now, so they are answered without going upstream.
+   */
+  async refusals(routes: readonly GraphRoute[], credentials: GraphCredentials): Promise<(UpstreamError | undefined)[]> {
+    return this.options.gate ? this.options.gate.refusals(routes, fingerprintOf(credentials)) : routes.map(() => undefined);
+  }
+
+  /** For a throttling found inside an answer (a batch slot's error): the gate learns it as if the call had been this route's own. */
+  async learn(route: GraphRoute, credentials: GraphCredentials, error: UpstreamError): Promise<UpstreamError> {
+    return this.options.gate && error.code === 'RATE_LIMITED' && error.graph ? this.options.gate.learn(route, fingerprintOf(credentials), error) : error;
   }
 
   /** Calls in flight and waiting (for tests and diagnostics). */
@@ -318,27 +382,32 @@ async function readCapped(headers: IncomingHttpHeaders, body: UpstreamResponse['
 }
 
 /**
- * Seconds until access is regained, from `x-business-use-case-usage` (minutes, notes §5) or a
- * standard `retry-after`.
+ * Seconds until access is regained: the largest `estimated_time_to_regain_access` (minutes) of
+ * `x-business-use-case-usage` (`{"<id>":[{…}]}`) or `x-app-usage` (`{…}`) (notes §4.4, §5), else a
+ * standard `retry-after`. Malformed headers are ignored: not worth failing the answer for.
  */
 export function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {
   const minutes: number[] = [];
-  const buc = headers['x-business-use-case-usage'];
-  if (typeof buc === 'string') {
-    try {
-      for (const entries of Object.values(JSON.parse(buc) as Record<string, unknown>)) {
-        if (!Array.isArray(entries)) continue;
-        for (const entry of entries as { estimated_time_to_regain_access?: unknown }[]) {
-          if (typeof entry.estimated_time_to_regain_access === 'number') minutes.push(entry.estimated_time_to_regain_access);
-        }
-      }
-    } catch {
-      // A malformed usage header is not worth failing the answer for.
-    }
-  }
+  const regain = (entry: unknown) => {
+    const value = (entry as { estimated_time_to_regain_access?: unknown } | null)?.estimated_time_to_regain_access;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) minutes.push(value);
+  };
+  const buc = parseHeader(headers['x-business-use-case-usage']);
+  if (buc) for (const entries of Object.values(buc)) if (Array.isArray(entries)) entries.forEach(regain);
+  regain(parseHeader(headers['x-app-usage']));
   if (minutes.length > 0) return Math.max(...minutes) * 60;
   const retryAfter = Number(headers['retry-after']);
   return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
+}
+
+function parseHeader(value: string | string[] | undefined): Record<string, unknown> | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The caller's own reason for aborting (OPERATION_TIMEOUT), when it gave one the client should pass on. */

@@ -42,11 +42,14 @@ const UNAUTHENTICATED = new Set([0, 102, 104, 190, 463, 467]);
 const FORBIDDEN = new Set([3, 10, 131005, 131031, 131207, 131211, 131214, 131215, 368]);
 const NOT_FOUND = new Set([131041, 803]);
 const TRANSIENT = new Set([1, 2, 131000, 131016]);
+/** Re-engagement: a free-form message outside the 24-hour customer service window (a template is needed). */
+const OUTSIDE_WINDOW = 131047;
 
 /** Maps a Graph error code (plus subcode and HTTP status) to the gateway's code. */
 export function gatewayCodeFor(code: number | undefined, subcode: number | undefined, status: number): ErrorCode {
   if (code === undefined) return status === 401 ? 'UNAUTHENTICATED' : 'UPSTREAM_ERROR';
   if (THROTTLING.has(code)) return 'RATE_LIMITED';
+  if (code === OUTSIDE_WINDOW) return 'OUTSIDE_SERVICE_WINDOW';
   if (UNAUTHENTICATED.has(code)) return 'UNAUTHENTICATED';
   if (NOT_FOUND.has(code) || (code === 100 && subcode === 33)) return 'NOT_FOUND';
   if (FORBIDDEN.has(code) || (code >= 200 && code <= 299)) return 'FORBIDDEN';

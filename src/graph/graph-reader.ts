@@ -2,6 +2,7 @@ import type { BatchMode } from '../config.js';
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError, fromGraphEnvelope, isGraphErrorEnvelope } from './errors.js';
 import { MechanismMemory, type RefusableMechanism } from './mechanism-memory.js';
+import { groupReadRoute } from './route.js';
 import { fingerprintOf } from './token-fingerprint.js';
 
 /**
@@ -102,6 +103,19 @@ export class GraphReader {
   }
 
   async read(reads: readonly GraphRead[], credentials: GraphCredentials): Promise<ReadResult[]> {
+    // A single read is one call, which the client's gate checks itself; several go as one request,
+    // so the reads whose scope (a throttled group) is closed are answered here and left out of it.
+    if (reads.length <= 1) return this.readOpen(reads, credentials);
+    const refusals = await this.client.refusals(reads.map((read) => groupReadRoute(read.id, read.edge)), credentials);
+    if (refusals.every((refusal) => refusal === undefined)) return this.readOpen(reads, credentials);
+    const open = reads.flatMap((read, i) => (refusals[i] ? [] : [i]));
+    const answers = await this.readOpen(open.map((i) => reads[i]!), credentials);
+    const results: ReadResult[] = refusals.map((refusal) => refusal!);
+    open.forEach((index, k) => (results[index] = answers[k]!));
+    return results;
+  }
+
+  private async readOpen(reads: readonly GraphRead[], credentials: GraphCredentials): Promise<ReadResult[]> {
     const results = new Array<ReadResult>(reads.length);
     const chunks: number[][] = [];
     for (let i = 0; i < reads.length; i += MAX_READS_PER_REQUEST) {
@@ -136,14 +150,24 @@ export class GraphReader {
     const batch = reads.map((read) => ({ method: 'GET', relative_url: `${this.client.version}/${relativeUrl(read)}` }));
     const answer = await this.client.call<unknown>(
       // A batch of GETs only reads: as safe to repeat as a GET.
-      { method: 'POST', path: '/', body: { form: { batch: JSON.stringify(batch), include_headers: 'false' } }, retry: 'read' },
+      {
+        method: 'POST',
+        path: '/',
+        route: { kind: 'groups.batch', template: '/', slots: reads.map((read) => groupReadRoute(read.id, read.edge)) },
+        body: { form: { batch: JSON.stringify(batch), include_headers: 'false' } },
+        retry: 'read',
+      },
       credentials,
     );
     // Not a refusal of the mechanism (that is a 4xx envelope): a broken answer, like an empty 204.
     if (!Array.isArray(answer) || answer.length !== reads.length) {
       throw new UpstreamError('UPSTREAM_ERROR', 'The Graph API did not answer the batch request with one result per operation');
     }
-    return reads.map((read, i) => slotResult(read, answer[i] as BatchSlot | null | undefined));
+    const results = reads.map((read, i) => slotResult(read, answer[i] as BatchSlot | null | undefined));
+    // A slot throttled (131208 for its group, an app limit) closes its scope like a call of its own would.
+    return Promise.all(
+      results.map((result, i) => (result instanceof UpstreamError && result.code === 'RATE_LIMITED' ? this.client.learn(groupReadRoute(reads[i]!.id, reads[i]!.edge), credentials, result) : result)),
+    );
   }
 
   /** Node reads sharing one `fields` go as one multi-id read each; everything else one by one. */
@@ -176,7 +200,13 @@ export class GraphReader {
   private async readIds(reads: readonly GraphRead[], fields: string, credentials: GraphCredentials): Promise<ReadResult[]> {
     try {
       const answer = await this.client.call<Record<string, unknown>>(
-        { method: 'GET', path: '/', query: { ids: reads.map((r) => r.id).join(','), ...(fields ? { fields } : {}) }, retry: 'read' },
+        {
+          method: 'GET',
+          path: '/',
+          route: { kind: 'groups.ids', template: '/', slots: reads.map((read) => groupReadRoute(read.id)) },
+          query: { ids: reads.map((r) => r.id).join(','), ...(fields ? { fields } : {}) },
+          retry: 'read',
+        },
         credentials,
       );
       return reads.map((read) =>
@@ -207,7 +237,8 @@ export class GraphReader {
     try {
       const path = `/${encodeURIComponent(read.id)}${read.edge ? `/${read.edge}` : ''}`;
       const hasParams = Object.keys(read.params).length > 0;
-      const answer = await this.client.call<unknown>({ method: 'GET', path, ...(hasParams ? { query: { ...read.params } } : {}), retry: 'read' }, credentials);
+      const route = groupReadRoute(read.id, read.edge);
+      const answer = await this.client.call<unknown>({ method: 'GET', path, route, ...(hasParams ? { query: { ...read.params } } : {}), retry: 'read' }, credentials);
       return checkedAnswer(read, answer);
     } catch (error) {
       if (error instanceof UpstreamError) return error;

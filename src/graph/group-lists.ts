@@ -14,7 +14,13 @@ export async function readGroupList(
   request: PageRequest,
 ): Promise<Connection<GraphGroup>> {
   const body = await client.call<Record<string, unknown>>(
-    { method: 'GET', path: `/${encodeURIComponent(phoneNumberId)}/groups`, query: request.params, retry: 'read' },
+    {
+      method: 'GET',
+      path: `/${encodeURIComponent(phoneNumberId)}/groups`,
+      route: { kind: 'groups.list', template: '/{phone-number-id}/groups', phoneNumberId },
+      query: request.params,
+      retry: 'read',
+    },
     credentials,
   );
   const data = body?.data;

@@ -39,7 +39,7 @@ export class GroupWriter implements GroupWrites {
   /** `POST /{v}/{id}` with `{"messaging_product":"whatsapp","subject"?,"description"?}`. */
   async updateText(id: string, changes: GroupTextChanges): Promise<WriteReceipt> {
     const answer = await this.client.call(
-      { method: 'POST', path: groupPath(id), body: { json: { messaging_product: 'whatsapp', ...changes } } },
+      { method: 'POST', path: groupPath(id), route: { kind: 'group.update', template: '/{group-id}', groupId: id }, body: { json: { messaging_product: 'whatsapp', ...changes } } },
       this.credentials,
     );
     return writeReceipt(answer, 'update');
@@ -56,13 +56,16 @@ export class GroupWriter implements GroupWrites {
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
     form.set('file', jpeg.type === 'image/jpeg' ? jpeg : new Blob([jpeg], { type: 'image/jpeg' }), 'profile.jpg');
-    const answer = await this.client.call({ method: 'POST', path: groupPath(id), body: { multipart: form } }, this.credentials);
+    const answer = await this.client.call(
+      { method: 'POST', path: groupPath(id), route: { kind: 'group.picture', template: '/{group-id}', groupId: id }, body: { multipart: form } },
+      this.credentials,
+    );
     return writeReceipt(answer, 'picture update');
   }
 
   /** `DELETE /{v}/{id}` (no body). */
   async delete(id: string): Promise<WriteReceipt> {
-    const answer = await this.client.call({ method: 'DELETE', path: groupPath(id) }, this.credentials);
+    const answer = await this.client.call({ method: 'DELETE', path: groupPath(id), route: { kind: 'group.delete', template: '/{group-id}', groupId: id } }, this.credentials);
     return writeReceipt(answer, 'delete');
   }
 }

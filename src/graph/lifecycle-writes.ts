@@ -54,7 +54,12 @@ export class LifecycleWriter {
   /** `POST /{v}/{phone-number-id}/groups`. */
   async create(phoneNumberId: string, group: NewGroup): Promise<CreatedGroup> {
     const answer = await this.client.call(
-      { method: 'POST', path: `/${encodeURIComponent(phoneNumberId)}/groups`, body: { json: { messaging_product: 'whatsapp', ...group } } },
+      {
+        method: 'POST',
+        path: `/${encodeURIComponent(phoneNumberId)}/groups`,
+        route: { kind: 'group.create', template: '/{phone-number-id}/groups', phoneNumberId },
+        body: { json: { messaging_product: 'whatsapp', ...group } },
+      },
       this.credentials,
     );
     const { requestId } = writeReceipt(answer, 'creation');
@@ -65,7 +70,12 @@ export class LifecycleWriter {
   /** `POST /{v}/{group-id}/invite_link`: a new link; every earlier one stops working. */
   async resetInviteLink(groupId: string): Promise<string> {
     const answer = await this.client.call<{ invite_link?: unknown }>(
-      { method: 'POST', path: `/${encodeURIComponent(groupId)}/invite_link`, body: { json: { messaging_product: 'whatsapp' } } },
+      {
+        method: 'POST',
+        path: `/${encodeURIComponent(groupId)}/invite_link`,
+        route: { kind: 'invite_link.reset', template: '/{group-id}/invite_link', groupId },
+        body: { json: { messaging_product: 'whatsapp' } },
+      },
       this.credentials,
     );
     if (typeof answer?.invite_link !== 'string' || answer.invite_link.length === 0) {
@@ -86,6 +96,7 @@ export class LifecycleWriter {
         {
           method: 'DELETE',
           path: `/${encodeURIComponent(groupId)}/participants`,
+          route: { kind: 'participants.remove', template: '/{group-id}/participants', groupId },
           body: { json: { messaging_product: 'whatsapp', participants: participants.map((user) => ({ user })) } },
         },
         this.credentials,
@@ -116,6 +127,7 @@ export class LifecycleWriter {
         {
           method: decision === 'approve' ? 'POST' : 'DELETE',
           path: `/${encodeURIComponent(groupId)}/join_requests`,
+          route: { kind: decision === 'approve' ? 'join_requests.approve' : 'join_requests.reject', template: '/{group-id}/join_requests', groupId },
           body: { json: { messaging_product: 'whatsapp', join_requests: [...ids] } },
         },
         this.credentials,

@@ -1,43 +1,54 @@
+import type { GraphRoute, GraphRouteKind } from '../graph/route.js';
+
 /**
- * What kind of Graph API request an upstream call is, told from its method, path and query alone,
- * so metrics and traces need nothing from the readers and writers that build the calls.
+ * The metric and span label of an upstream request: its shape, from the route its caller gave
+ * (graph/route.ts), never from the URL. A fixed set, so label cardinality stays bounded.
  */
-export const GRAPH_REQUEST_KINDS = ['node', 'batch', 'ids', 'edge', 'list', 'write'] as const;
+export const GRAPH_REQUEST_KINDS = ['node', 'batch', 'ids', 'edge', 'list', 'write', 'messages', 'media'] as const;
 export type GraphRequestKind = (typeof GRAPH_REQUEST_KINDS)[number];
 
 /**
  * - `batch`: `POST /` with a `batch` parameter (several reads in one request)
  * - `ids`: `GET /?ids=a,b` (multi-id read)
- * - `node`: `GET /{id}`
+ * - `node`: `GET /{group-id}`
+ * - `edge`: `GET /{group-id}/{edge}`
  * - `list`: `GET /{phone-number-id}/groups`
- * - `edge`: `GET /{id}/{edge}`
- * - `write`: everything else (POST and DELETE on a node or an edge)
+ * - `messages`: `POST /{phone-number-id}/messages`
+ * - `media`: `POST /{phone-number-id}/media` (an upload a message then names)
+ * - `write`: the other writes (POST and DELETE on a group or an edge, a creation)
  *
- * `path` is below the version prefix (`/`, `/<id>`, `/<id>/<edge>`).
+ * A Record over every route kind: a new route kind does not compile until it has its label.
  */
-export function graphRequestKind(method: string, path: string, has: (param: string) => boolean): GraphRequestKind {
-  const segments = path.split('/').filter(Boolean);
-  if (segments.length === 0) {
-    if (method === 'POST' && has('batch')) return 'batch';
-    if (method === 'GET' && has('ids')) return 'ids';
-  }
-  if (method !== 'GET') return 'write';
-  if (segments.length === 1) return 'node';
-  if (segments.length === 2) return segments[1] === 'groups' ? 'list' : 'edge';
-  return 'write';
+const REQUEST_KIND: Record<GraphRouteKind, GraphRequestKind> = {
+  'group.read': 'node',
+  'invite_link.read': 'edge',
+  'join_requests.read': 'edge',
+  'groups.batch': 'batch',
+  'groups.ids': 'ids',
+  'groups.list': 'list',
+  'group.create': 'write',
+  'group.update': 'write',
+  'group.picture': 'write',
+  'group.delete': 'write',
+  'invite_link.reset': 'write',
+  'participants.remove': 'write',
+  'join_requests.approve': 'write',
+  'join_requests.reject': 'write',
+  'messages.send': 'messages',
+  'media.upload': 'media',
+};
+
+export function graphRequestKind(route: GraphRoute): GraphRequestKind {
+  return REQUEST_KIND[route.kind];
 }
 
-/** Edge names are the gateway's own constants; anything else in that position is shown as `{edge}`. */
-const EDGE_NAME = /^[a-z_]{1,40}$/;
+/** The route as a span shows it, e.g. `/{v}/{group-id}` or `/{v}/`: no id, no query. */
+export function graphRouteTemplate(route: GraphRoute): string {
+  return `/{v}${route.template}`;
+}
 
-/**
- * The route of a request with its ids replaced by placeholders, e.g. `/{v}/{group-id}` or
- * `/{v}/{phone-number-id}/groups`: safe to put in a span name or attribute (no id, no query).
- */
-export function graphRouteTemplate(path: string): string {
-  const segments = path.split('/').filter(Boolean);
-  const route = ['{v}'];
-  if (segments.length >= 1) route.push(segments[1] === 'groups' ? '{phone-number-id}' : '{group-id}');
-  for (const segment of segments.slice(1)) route.push(EDGE_NAME.test(segment) ? segment : '{edge}');
-  return `/${route.join('/')}${segments.length === 0 ? '/' : ''}`;
+/** The groups a request is about: each slot's of a batched read, else the route's own. */
+export function graphRouteGroupIds(route: GraphRoute): string[] {
+  const routes = route.slots ?? [route];
+  return routes.flatMap((r) => (r.groupId === undefined ? [] : [r.groupId]));
 }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { GraphCall, GraphCallObserver } from '../graph/client.js';
 import { UpstreamError } from '../graph/errors.js';
 import { refusesMechanism } from '../graph/graph-reader.js';
+import { THROTTLE_SCOPES, type ThrottleScope } from '../graph/throttle-scopes.js';
 import { GRAPH_REQUEST_KINDS, graphRequestKind, type GraphRequestKind } from './graph-request.js';
 import { OperationNames } from './operation-names.js';
 
@@ -84,6 +85,12 @@ export class GatewayMetrics {
     labelNames: ['from', 'reason'] as const,
     registers: [this.registry],
   });
+  private readonly throttleRefusals = new Counter({
+    name: 'graph_api_throttle_refusals_total',
+    help: 'Graph calls answered RATE_LIMITED without an upstream request, because the Graph API throttled their scope (app, phone_number, pair, group) on this or another replica and the wait is not over.',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
   private readonly webhooks = new Counter({
     name: 'webhooks_received_total',
     help: 'Webhook deliveries received, by outcome (accepted, or why they were refused).',
@@ -133,11 +140,15 @@ export class GatewayMetrics {
     for (const kind of GRAPH_REQUEST_KINDS) this.graphRetries.inc({ kind }, 0);
     for (const outcome of WEBHOOK_OUTCOMES) this.webhooks.inc({ outcome }, 0);
     for (const source of REDIS_REJECTIONS) this.redisRejections.inc({ source }, 0);
+    for (const scope of THROTTLE_SCOPES) this.throttleRefusals.inc({ scope }, 0);
   }
 
-  /** One GraphQL request answered. `operation` is the raw name: it is bounded here. */
-  operationAnswered(operation: string | null | undefined, type: string, outcome: string, seconds: number): void {
-    const labels = { operation: this.operationNames.label(operation), type, outcome };
+  /**
+   * One GraphQL request answered. `operation` is the raw name: it is bounded here, and a new name
+   * becomes a label only when `callerKnown` (the Graph API accepted the request's token).
+   */
+  operationAnswered(operation: string | null | undefined, type: string, outcome: string, seconds: number, callerKnown = false): void {
+    const labels = { operation: this.operationNames.label(operation, callerKnown), type, outcome };
     this.operations.inc(labels);
     this.operationDuration.observe(labels, seconds);
   }
@@ -166,7 +177,7 @@ export class GatewayMetrics {
   readonly graphObserver: GraphCallObserver = {
     attempt: (call) => {
       const kind = kindOf(call);
-      const items = batchSize(call, kind);
+      const items = batchSize(call);
       if (items !== undefined) this.batchItems.observe({ kind }, items);
       const end = this.graphDuration.startTimer({ kind });
       return (error) => {
@@ -180,6 +191,11 @@ export class GatewayMetrics {
     },
     retry: (call) => this.graphRetries.inc({ kind: kindOf(call) }),
   };
+
+  /** For the throttle memory: one call refused without going upstream, by the scope that is closed. */
+  throttleRefusal(scope: ThrottleScope): void {
+    this.throttleRefusals.inc({ scope });
+  }
 
   /** For the webhook receiver: `accepted`, or a short fixed reason such as `bad_signature`. */
   webhookReceived(outcome: WebhookOutcome): void {
@@ -220,17 +236,10 @@ export class GatewayMetrics {
 }
 
 function kindOf(call: GraphCall): GraphRequestKind {
-  const body = call.body && 'form' in call.body ? call.body.form : undefined;
-  return graphRequestKind(call.method, call.path, (param) => call.query?.[param] !== undefined || body?.[param] !== undefined);
+  return graphRequestKind(call.route);
 }
 
-function batchSize(call: GraphCall, kind: GraphRequestKind): number | undefined {
-  if (kind === 'ids') return call.query?.ids?.split(',').length;
-  if (kind !== 'batch' || !call.body || !('form' in call.body)) return undefined;
-  try {
-    const batch: unknown = JSON.parse(call.body.form.batch ?? '');
-    return Array.isArray(batch) ? batch.length : undefined;
-  } catch {
-    return undefined;
-  }
+/** Reads in one batched request: the route's slots. */
+function batchSize(call: GraphCall): number | undefined {
+  return call.route.slots?.length;
 }

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Attributes } from '@opentelemetry/api';
 import type { TracingConfig } from '../config.js';
-import { graphRequestKind, graphRouteTemplate } from './graph-request.js';
+import { callBeingSent } from './call-being-sent.js';
+import { graphRequestKind, graphRouteGroupIds, graphRouteTemplate } from './graph-request.js';
 
 export interface Tracing {
   /** Sends the spans still buffered; call before the process exits. */
@@ -14,7 +15,6 @@ interface UndiciRequest {
   method: string;
   /** Path and query string, e.g. `/v23.0/<id>?fields=subject&appsecret_proof=…`. */
   path: string;
-  body: unknown;
 }
 
 /** Paths that are probes, not traffic: no span. */
@@ -27,17 +27,20 @@ const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
  * - A server span per HTTP request (instrumentation-http), continuing an incoming W3C `traceparent`.
  * - A span per GraphQL operation (the useTracing plugin).
  * - A client span per upstream Graph request (instrumentation-undici), whose `traceparent` goes upstream.
+ *   Only W3C trace context propagates (`traceparent`, `tracestate`): a caller's `baggage` never reaches the Graph API.
  *
  * URLs are rewritten before a span starts: upstream calls carry ids, `fields` and `appsecret_proof`
  * in the query, and GET /graphql carries the query and its variables. Spans keep the route
- * template (`/{v}/{group-id}`), never a query string; group ids only with TRACE_GROUP_IDS.
+ * template (`/{v}/{group-id}`) and kind of the Graph call's route (graph/route.ts), never a query
+ * string; group ids only with TRACE_GROUP_IDS.
  * The exporter reads the standard OTEL_EXPORTER_OTLP_* variables (endpoint, headers, timeout),
  * the resource OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES, the sampler OTEL_TRACES_SAMPLER(_ARG).
  */
 export async function startTracing(config: TracingConfig): Promise<Tracing> {
-  const [{ NodeTracerProvider, BatchSpanProcessor }, exporterModule, resources, { registerInstrumentations }, { HttpInstrumentation }, { UndiciInstrumentation }] =
+  const [{ NodeTracerProvider, BatchSpanProcessor }, { W3CTraceContextPropagator }, exporterModule, resources, { registerInstrumentations }, { HttpInstrumentation }, { UndiciInstrumentation }] =
     await Promise.all([
       import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/core'),
       config.protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
       import('@opentelemetry/resources'),
       import('@opentelemetry/instrumentation'),
@@ -51,8 +54,9 @@ export async function startTracing(config: TracingConfig): Promise<Tracing> {
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the default name.
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new exporterModule.OTLPTraceExporter())] });
-  // Global tracer, AsyncLocalStorage context and the W3C traceparent propagator.
-  provider.register();
+  // Global tracer, AsyncLocalStorage context and the W3C `traceparent` propagator alone: the default
+  // adds W3C baggage, which would copy a caller's `baggage` header onto every upstream request.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
 
   registerInstrumentations({
     tracerProvider: provider,
@@ -65,7 +69,7 @@ export async function startTracing(config: TracingConfig): Promise<Tracing> {
       }),
       new UndiciInstrumentation({
         startSpanHook: (request) => upstreamAttributes(request as UndiciRequest, config.groupIds),
-        requestHook: (span, request) => span.updateName(`${request.method} ${upstreamRoute(request.path)}`),
+        requestHook: (span, request) => span.updateName(upstreamSpanName(request as UndiciRequest)),
       }),
     ],
   });
@@ -93,42 +97,47 @@ function belowVersion(path: string): string {
   return match?.[1] ?? '/';
 }
 
-function upstreamRoute(path: string): string {
-  return graphRouteTemplate(belowVersion(path));
+/** What the span shows of an upstream request: read from its Graph call's route (graph/route.ts). */
+interface UpstreamLabels {
+  template: string;
+  kind: string;
+  route?: string;
+  groupIds: string[];
+  batchSize?: number;
+}
+
+function upstreamLabels(request: Pick<UndiciRequest, 'method' | 'path'>): UpstreamLabels {
+  const route = callBeingSent(request.method, belowVersion(request.path))?.route;
+  // A request the pool queued is created outside its call (call-being-sent.ts): no route to read, no guess from its URL.
+  if (!route) return { template: '/{v}/{unknown}', kind: 'unknown', groupIds: [] };
+  return {
+    template: graphRouteTemplate(route),
+    kind: graphRequestKind(route),
+    route: route.kind,
+    groupIds: graphRouteGroupIds(route),
+    ...(route.slots ? { batchSize: route.slots.length } : {}),
+  };
+}
+
+/** Span names are made in requestHook, after startSpanHook: the labels are kept for it. */
+const labelsOf = new WeakMap<object, UpstreamLabels>();
+
+function upstreamSpanName(request: UndiciRequest): string {
+  return `${request.method} ${(labelsOf.get(request) ?? upstreamLabels(request)).template}`;
 }
 
 /** The client span's attributes: route template instead of the URL, kind, batch size, and ids when allowed. */
 function upstreamAttributes(request: UndiciRequest, withGroupIds: boolean): Attributes {
-  const route = upstreamRoute(request.path);
-  const below = belowVersion(request.path);
-  const query = new URLSearchParams(request.path.includes('?') ? request.path.slice(request.path.indexOf('?') + 1) : '');
-  const batch = request.method === 'POST' && below === '/' ? batchOperations(request.body) : undefined;
-  const kind = graphRequestKind(request.method, below, (param) => query.has(param) || (param === 'batch' && batch !== undefined));
-  const ids = kind === 'ids' ? (query.get('ids') ?? '').split(',') : kind === 'batch' ? (batch ?? []).map(idOfRelativeUrl) : below.split('/').filter(Boolean).slice(0, 1);
+  const labels = upstreamLabels(request);
+  labelsOf.set(request, labels);
   return {
-    'url.full': `${request.origin}${route}`,
-    'url.path': route,
+    'url.full': `${request.origin}${labels.template}`,
+    'url.path': labels.template,
     'url.query': undefined,
-    'url.template': route,
-    'graph.request.kind': kind,
-    ...(kind === 'batch' || kind === 'ids' ? { 'graph.batch.size': ids.length } : {}),
-    ...(withGroupIds && ids.length ? { 'whatsapp.group.ids': ids.map(decodeURIComponent) } : {}),
+    'url.template': labels.template,
+    'graph.request.kind': labels.kind,
+    ...(labels.route ? { 'graph.route': labels.route } : {}),
+    ...(labels.batchSize !== undefined ? { 'graph.batch.size': labels.batchSize } : {}),
+    ...(withGroupIds && labels.groupIds.length ? { 'whatsapp.group.ids': labels.groupIds } : {}),
   };
-}
-
-/** The `relative_url`s of a batch request's form body, or undefined when it is not one. */
-function batchOperations(body: unknown): string[] | undefined {
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : undefined;
-  if (text === undefined) return undefined;
-  try {
-    const batch: unknown = JSON.parse(new URLSearchParams(text).get('batch') ?? '');
-    return Array.isArray(batch) ? batch.map((operation) => String((operation as { relative_url?: unknown }).relative_url ?? '')) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `v23.0/<id>?fields=…` → `<id>`. */
-function idOfRelativeUrl(relativeUrl: string): string {
-  return pathOf(relativeUrl).split('/').filter(Boolean)[1] ?? '';
 }

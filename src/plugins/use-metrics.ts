@@ -2,12 +2,11 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { traceOf } from '../request-trace.js';
 import { resultErrorCodes } from './result-error-codes.js';
 
 export interface MetricsPluginOptions {
   metrics: GatewayMetrics;
-  /** Where Prometheus scrapes. Answered before any GraphQL handling: no CSRF header, no GraphQL. */
-  endpoint?: string;
   /** Codes that may appear as the `outcome` label; any other code is counted as `OTHER`. */
   outcomeCodes: ReadonlySet<string>;
 }
@@ -20,19 +19,20 @@ interface OperationRecord {
 }
 
 /**
- * Prometheus metrics: Yoga's Prometheus plugin serves the registry at `endpoint` and times the
- * GraphQL phases (parse, validate, context, execute) by operation type; this plugin adds
- * `graphql_operations_total` and `graphql_operation_duration_seconds` by operation name (bounded)
- * and outcome code, for every request that reached GraphQL handling (refusals before parsing too).
+ * Prometheus metrics: Yoga's Prometheus plugin times the GraphQL phases (parse, validate, context,
+ * execute) by operation type; this plugin adds `graphql_operations_total` and
+ * `graphql_operation_duration_seconds` by operation name (bounded: see OperationNames) and outcome
+ * code, for every request that reached GraphQL handling (refusals before parsing too).
+ * The registry is served by the metrics route (observability/metrics-route.ts), not by Yoga.
  */
-export function useMetrics({ metrics, endpoint = '/metrics', outcomeCodes }: MetricsPluginOptions): Plugin {
+export function useMetrics({ metrics, outcomeCodes }: MetricsPluginOptions): Plugin {
   const records = new WeakMap<Request, OperationRecord>();
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(
         usePrometheus({
           registry: metrics.registry,
-          endpoint,
+          endpoint: false,
           // Operation names are chosen by callers: unbounded as labels. Ours are bounded (above).
           labels: { operationName: false, fieldName: false, typeName: false, returnType: false, path: false },
           metrics: {
@@ -72,7 +72,8 @@ export function useMetrics({ metrics, endpoint = '/metrics', outcomeCodes }: Met
     onResponse({ request }) {
       const record = records.get(request);
       if (!record?.outcome) return;
-      metrics.operationAnswered(record.name, record.type ?? 'unknown', record.outcome, (performance.now() - record.startedAt) / 1000);
+      const seconds = (performance.now() - record.startedAt) / 1000;
+      metrics.operationAnswered(record.name, record.type ?? 'unknown', record.outcome, seconds, traceOf(request)?.tokenAccepted === true);
     },
   };
 }

@@ -20,6 +20,8 @@ declare module '../context.js' {
 export interface UploadsPluginOptions {
   /** Largest file, counted while streaming. Default: the profile picture limit, 5 MiB. */
   maxFileSize?: number;
+  /** MAX_MEDIA_UPLOAD_BYTES: the largest media file a message may upload (each media type has its own limit too). Default 5 MiB. */
+  maxMediaBytes?: number;
   /** Files per request. Default 1: the schema takes one upload per operation. */
   maxFiles?: number;
   /** Largest `operations` / `map` field. Default 128 KiB, far above any real upload operation. */
@@ -55,6 +57,7 @@ const MULTIPART_FRAMING_BYTES = 64 * 1024;
  */
 export function useUploads({
   maxFileSize = PROFILE_PICTURE_MAX_BYTES,
+  maxMediaBytes = PROFILE_PICTURE_MAX_BYTES,
   maxFiles = 1,
   maxFieldSize = 128 * 1024,
   defaultAccessToken,
@@ -83,7 +86,7 @@ export function useUploads({
         );
       }
       const credentials = credentialsOf(request, defaultAccessToken);
-      const uploads = new RequestUploads(slots, request.signal);
+      const uploads = new RequestUploads(slots, request.signal, maxMediaBytes);
       byRequest.set(request, uploads);
       res.once('close', () => uploads.end());
       setRequestParser(async () => {

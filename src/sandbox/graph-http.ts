@@ -49,7 +49,7 @@ export async function handleGraphRequest(deps: GraphHttpDeps, req: IncomingMessa
     bodyBytes: 0,
     responseBytes: 0,
     ...requestIdOf(req),
-    ...traceparentOf(req),
+    ...traceHeadersOf(req),
   });
 
   const fault = deps.faults.take({ method, kind: record.kind });
@@ -116,9 +116,12 @@ function requestIdOf(req: IncomingMessage): { requestId?: string } {
   return id === undefined ? {} : { requestId: id };
 }
 
-function traceparentOf(req: IncomingMessage): { traceparent?: string } {
-  const value = req.headers.traceparent;
-  return typeof value === 'string' ? { traceparent: value } : {};
+function traceHeadersOf(req: IncomingMessage): { traceparent?: string; baggage?: string } {
+  const { traceparent, baggage } = req.headers;
+  return {
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(typeof baggage === 'string' ? { baggage } : {}),
+  };
 }
 
 /** A TCP reset, as a dropped upstream connection looks to the client. */

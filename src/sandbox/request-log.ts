@@ -27,6 +27,8 @@ export interface RecordedRequest {
   requestId?: string;
   /** The incoming W3C `traceparent` header (Graph ignores it; recorded to check trace propagation). */
   traceparent?: string;
+  /** The incoming W3C `baggage` header (recorded to check that a caller's baggage is not forwarded). */
+  baggage?: string;
   /** First 8 hex characters of sha256(token). */
   tokenFingerprint?: string;
   bodyBytes: number;

@@ -9,7 +9,11 @@ import './create-group.js';
 import './invite-link.js';
 import './remove-participants.js';
 import './join-requests.js';
+import './send-group-message.js';
+import './send-group-invite-link.js';
+import './pin-group-message.js';
 import './group-events.js';
+import './group-message-events.js';
 
 /** The executable subgraph schema: the API plus `_service` and `_entities` for a federation router. */
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });

@@ -10,6 +10,16 @@ export interface ReadUploadOptions {
   label: string;
   /** The MIME type the returned Blob carries. */
   type: string;
+  /**
+   * Checked as soon as the file's part headers arrive, before its bytes are waited for (its
+   * declared MIME type, say): a throw refuses the upload at once.
+   */
+  accept?: (file: FileUpload) => void;
+  /**
+   * Also stop spooling as soon as the file passes `maxBytes` (when that is below the parser's own
+   * limit, which is the largest of every use's).
+   */
+  stopPastLimit?: boolean;
 }
 
 /**
@@ -21,9 +31,11 @@ export interface ReadUploadOptions {
  *
  * The Blob is valid while the request is: the parser removes the temp file when the response closes.
  */
-export async function readUpload(upload: Promise<FileUpload>, { maxBytes, label, type }: ReadUploadOptions): Promise<Blob> {
+export async function readUpload(upload: Promise<FileUpload>, { maxBytes, label, type, accept, stopPastLimit }: ReadUploadOptions): Promise<Blob> {
   try {
     const file = await upload;
+    accept?.(file);
+    if (stopPastLimit) stopSpoolingPast(file, maxBytes, label);
     // 'finish': every byte is on disk. An error (the size limit, a client gone) rejects.
     await finished(file.capacitor);
     const blob = await openAsBlob(spoolPath(file), { type });
@@ -32,6 +44,23 @@ export async function readUpload(upload: Promise<FileUpload>, { maxBytes, label,
   } catch (error) {
     throw uploadFailure(error, maxBytes, label);
   }
+}
+
+/**
+ * Fails the spool (graphql-upload-ts then drains the rest of the part unread) once more than
+ * `maxBytes` are written: fs-capacitor's WriteStream emits `write` after each chunk reaches the disk
+ * and keeps the bytes written in its private `_pos` (pinned like `_path`, see spoolPath).
+ */
+function stopSpoolingPast(file: FileUpload, maxBytes: number, label: string): void {
+  const capacitor = file.capacitor as unknown as { _pos?: unknown; on(event: 'write', listener: () => void): unknown; off(event: 'write', listener: () => void): unknown; destroy(error: Error): unknown };
+  const check = () => {
+    if (typeof capacitor._pos === 'number' && capacitor._pos > maxBytes) {
+      capacitor.off('write', check);
+      capacitor.destroy(tooLarge(maxBytes, label));
+    }
+  };
+  capacitor.on('write', check);
+  check();
 }
 
 /**

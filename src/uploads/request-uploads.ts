@@ -1,11 +1,19 @@
 import { finished } from 'node:stream/promises';
 import { Upload, type FileUpload } from 'graphql-upload-ts';
+import type { MediaType } from '../graph/message-sends.js';
+import { readMediaFile, type MediaFile } from './media-file.js';
 import { readProfilePicture, type ProfilePicture } from './profile-picture.js';
 import type { UploadSlots } from './upload-slots.js';
 
 /** A checked picture and the upload slot it holds until it has been sent: call `release()` then. */
 export interface ReservedPicture {
   picture: ProfilePicture;
+  release: () => void;
+}
+
+/** A checked media file and the upload slot it holds until it has been sent: call `release()` then. */
+export interface ReservedMedia {
+  media: MediaFile;
   release: () => void;
 }
 
@@ -27,6 +35,8 @@ export class RequestUploads {
     private readonly slots: UploadSlots,
     /** Aborts when the client goes away: a waiting upload stops waiting. */
     private readonly signal: AbortSignal,
+    /** MAX_MEDIA_UPLOAD_BYTES. */
+    private readonly maxMediaBytes: number = 5 * 1024 * 1024,
   ) {}
 
   /** Registers every `Upload` the parser placed in the operation (variables of each operation of a batch). */
@@ -57,6 +67,16 @@ export class RequestUploads {
       release();
       throw error;
     }
+  }
+
+  /**
+   * A media file for a message: its type and size are checked while it is spooled (so a file of the
+   * wrong type is refused before its bytes are waited for), then it waits for a slot like a picture.
+   */
+  async reserveMedia(upload: Promise<FileUpload>, type: MediaType): Promise<ReservedMedia> {
+    const media = await readMediaFile(upload, type, this.maxMediaBytes);
+    const release = await this.slots.acquire(this.signal);
+    return { media, release };
   }
 
   private checkedPicture(upload: Promise<FileUpload>): Promise<ProfilePicture> {

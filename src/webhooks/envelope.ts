@@ -1,8 +1,13 @@
-/** The four webhook fields of the Groups API; every other field on the endpoint is accepted and ignored. */
+/** The four webhook fields of the Groups API; with `messages` (group messages and their statuses), the fields read. Others are accepted and ignored. */
 export const GROUP_FIELDS = ['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update'] as const;
-export type GroupField = (typeof GROUP_FIELDS)[number];
+export type GroupField = (typeof GROUP_FIELDS)[number] | 'messages';
 
-/** One `groups[]` item of one change, with what identifies where it came from. */
+/**
+ * One `groups[]` item of one change, with what identifies where it came from. For the `messages`
+ * field, the item is `{message}` (an inbound message with a `group_id`) or `{status}` (one entry of
+ * `statuses[]` with `recipient_type: group`), with `contact`: the `contacts[]` entry of its sender
+ * or participant, when the webhook has one.
+ */
 export interface GroupChange {
   field: GroupField;
   phoneNumberId: string;
@@ -21,16 +26,54 @@ export function groupChangesOf(body: unknown): GroupChange[] {
   for (const entry of arrayAt(body, 'entry')) {
     for (const change of arrayAt(entry, 'changes')) {
       const field = stringAt(change, 'field');
-      if (!isGroupField(field)) continue;
       const value = objectAt(change, 'value');
       const phoneNumberId = stringAt(objectAt(value, 'metadata'), 'phone_number_id');
       if (phoneNumberId === undefined) continue;
+      if (field === 'messages') {
+        changes.push(...groupMessageChanges(value, phoneNumberId));
+        continue;
+      }
+      if (!isGroupField(field)) continue;
       for (const item of arrayAt(value, 'groups')) {
         if (isObject(item)) changes.push({ field, phoneNumberId, item });
       }
     }
   }
   return changes;
+}
+
+/**
+ * The group part of a `messages` change (Meta, "Webhooks for Groups API"): inbound messages that
+ * carry `group_id`, and statuses with `recipient_type: group` (one entry per participant and
+ * status). Messages and statuses of one-to-one chats are not group events and are skipped.
+ */
+function groupMessageChanges(value: Record<string, unknown> | undefined, phoneNumberId: string): GroupChange[] {
+  const contacts = arrayAt(value, 'contacts').filter(isObject);
+  const changes: GroupChange[] = [];
+  for (const message of arrayAt(value, 'messages')) {
+    if (!isObject(message) || stringAt(message, 'group_id') === undefined) continue;
+    const contact = contactOf(contacts, [stringAt(message, 'from')], [stringAt(message, 'from_user_id')]);
+    changes.push({ field: 'messages', phoneNumberId, item: { message, ...(contact ? { contact } : {}) } });
+  }
+  for (const status of arrayAt(value, 'statuses')) {
+    if (!isObject(status) || status.recipient_type !== 'group' || stringAt(status, 'recipient_id') === undefined) continue;
+    const contact = contactOf(
+      contacts,
+      [stringAt(status, 'recipient_participant_id'), stringAt(status, 'participant_recipient_id')],
+      [stringAt(status, 'recipient_participant_user_id')],
+    );
+    changes.push({ field: 'messages', phoneNumberId, item: { status, ...(contact ? { contact } : {}) } });
+  }
+  return changes;
+}
+
+/** The `contacts[]` entry whose `wa_id` or `user_id` names this person; none when nothing names them. */
+function contactOf(contacts: Record<string, unknown>[], waIds: (string | undefined)[], userIds: (string | undefined)[]): Record<string, unknown> | undefined {
+  return contacts.find((c) => {
+    const waId = stringAt(c, 'wa_id');
+    const userId = stringAt(c, 'user_id');
+    return (waId !== undefined && waIds.includes(waId)) || (userId !== undefined && userIds.includes(userId));
+  });
 }
 
 function isGroupField(field: string | undefined): field is GroupField {

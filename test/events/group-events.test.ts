@@ -28,7 +28,7 @@ it('maps each webhook item to its GraphQL type and fields', async () => {
   const client = wsClient(gw.origin, ALL_GROUPS_TOKEN);
   const subscriber = await subscribeWs(client, SUBSCRIPTION);
   // A creation that failed has no group: it reaches only the token whose write got this request id.
-  gw.gateway.events.recordWrite(gw.gateway.fingerprint(ALL_GROUPS_TOKEN), { path: '/15550100199/groups', answer: { request_id: 'REQ-CREATE-FAIL' } });
+  gw.gateway.events.recordWrite(gw.gateway.fingerprint(ALL_GROUPS_TOKEN), { route: { kind: 'group.create', template: '/{phone-number-id}/groups', phoneNumberId: '15550100199' }, answer: { request_id: 'REQ-CREATE-FAIL' } });
   const ts = nowStamp();
   const items: [string, Record<string, unknown>][] = [
     ['group_lifecycle_update', { timestamp: ts, group_id: group, type: 'group_create', request_id: 'REQ-1', subject: 'Hikers', description: 'Weekend', invite_link: 'https://chat.whatsapp.com/AbC', join_approval_mode: 'approval_required' }],

@@ -13,7 +13,7 @@ export interface SseSubscription {
   close(): void;
 }
 
-export function subscribeSse(origin: string, query: string, token: string, variables: Record<string, unknown> = {}): Promise<SseSubscription> {
+export function subscribeSse(origin: string, query: string, token: string, variables: Record<string, unknown> = {}, operationName?: string): Promise<SseSubscription> {
   return new Promise((resolve, reject) => {
     const req = request(`${origin}/graphql`, {
       method: 'POST',
@@ -41,6 +41,6 @@ export function subscribeSse(origin: string, query: string, token: string, varia
         close: () => req.destroy(),
       });
     });
-    req.end(JSON.stringify({ query, variables }));
+    req.end(JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) }));
   });
 }

@@ -30,6 +30,10 @@ type Documents = {
     "\n  mutation ApproveJoinRequests($input: GroupJoinRequestsInput!) {\n    approveGroupJoinRequests(input: $input) {\n      approvedJoinRequestIds failedJoinRequests { joinRequestId code message }\n      group { participants { waId } joinRequests { nodes { id } } }\n    }\n  }\n": typeof types.ApproveJoinRequestsDocument,
     "\n  mutation RejectJoinRequests($input: GroupJoinRequestsInput!) {\n    rejectGroupJoinRequests(input: $input) { rejectedJoinRequestIds failedJoinRequests { joinRequestId code message } }\n  }\n": typeof types.RejectJoinRequestsDocument,
     "\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n": typeof types.ListSubjectsDocument,
+    "\n  mutation SendGroupMessage($input: SendGroupMessageInput!) { sendGroupMessage(input: $input) { messageId groupId } }\n": typeof types.SendGroupMessageDocument,
+    "\n  mutation SendGroupInviteLink($input: SendGroupInviteLinkInput!) { sendGroupInviteLink(input: $input) { groupId sent { to messageId } failed { to code message } } }\n": typeof types.SendGroupInviteLinkDocument,
+    "\n  mutation PinGroupMessage($input: PinGroupMessageInput!) { pinGroupMessage(input: $input) { messageId groupId } }\n": typeof types.PinGroupMessageDocument,
+    "\n  mutation UnpinGroupMessage($input: UnpinGroupMessageInput!) { unpinGroupMessage(input: $input) { messageId groupId } }\n": typeof types.UnpinGroupMessageDocument,
     "\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n": typeof types.UpdateGroupDocument,
     "\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n": typeof types.UpdateGroupNoReadDocument,
     "\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n": typeof types.UpdatePictureDocument,
@@ -51,6 +55,10 @@ const documents: Documents = {
     "\n  mutation ApproveJoinRequests($input: GroupJoinRequestsInput!) {\n    approveGroupJoinRequests(input: $input) {\n      approvedJoinRequestIds failedJoinRequests { joinRequestId code message }\n      group { participants { waId } joinRequests { nodes { id } } }\n    }\n  }\n": types.ApproveJoinRequestsDocument,
     "\n  mutation RejectJoinRequests($input: GroupJoinRequestsInput!) {\n    rejectGroupJoinRequests(input: $input) { rejectedJoinRequestIds failedJoinRequests { joinRequestId code message } }\n  }\n": types.RejectJoinRequestsDocument,
     "\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n": types.ListSubjectsDocument,
+    "\n  mutation SendGroupMessage($input: SendGroupMessageInput!) { sendGroupMessage(input: $input) { messageId groupId } }\n": types.SendGroupMessageDocument,
+    "\n  mutation SendGroupInviteLink($input: SendGroupInviteLinkInput!) { sendGroupInviteLink(input: $input) { groupId sent { to messageId } failed { to code message } } }\n": types.SendGroupInviteLinkDocument,
+    "\n  mutation PinGroupMessage($input: PinGroupMessageInput!) { pinGroupMessage(input: $input) { messageId groupId } }\n": types.PinGroupMessageDocument,
+    "\n  mutation UnpinGroupMessage($input: UnpinGroupMessageInput!) { unpinGroupMessage(input: $input) { messageId groupId } }\n": types.UnpinGroupMessageDocument,
     "\n  mutation UpdateGroup($input: UpdateGroupInput!) {\n    updateGroup(input: $input) { success updatedFields requestId requestIds group { id subject description } }\n  }\n": types.UpdateGroupDocument,
     "\n  mutation UpdateGroupNoRead($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields } }\n": types.UpdateGroupNoReadDocument,
     "\n  mutation UpdatePicture($input: UpdateGroupInput!) { updateGroup(input: $input) { success updatedFields requestId } }\n": types.UpdatePictureDocument,
@@ -134,6 +142,22 @@ export function graphql(source: "\n  mutation RejectJoinRequests($input: GroupJo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n"): (typeof documents)["\n  query ListSubjects($phoneNumberId: ID!) { groups(phoneNumberId: $phoneNumberId, first: 50) { nodes { id subject } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendGroupMessage($input: SendGroupMessageInput!) { sendGroupMessage(input: $input) { messageId groupId } }\n"): (typeof documents)["\n  mutation SendGroupMessage($input: SendGroupMessageInput!) { sendGroupMessage(input: $input) { messageId groupId } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendGroupInviteLink($input: SendGroupInviteLinkInput!) { sendGroupInviteLink(input: $input) { groupId sent { to messageId } failed { to code message } } }\n"): (typeof documents)["\n  mutation SendGroupInviteLink($input: SendGroupInviteLinkInput!) { sendGroupInviteLink(input: $input) { groupId sent { to messageId } failed { to code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PinGroupMessage($input: PinGroupMessageInput!) { pinGroupMessage(input: $input) { messageId groupId } }\n"): (typeof documents)["\n  mutation PinGroupMessage($input: PinGroupMessageInput!) { pinGroupMessage(input: $input) { messageId groupId } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnpinGroupMessage($input: UnpinGroupMessageInput!) { unpinGroupMessage(input: $input) { messageId groupId } }\n"): (typeof documents)["\n  mutation UnpinGroupMessage($input: UnpinGroupMessageInput!) { unpinGroupMessage(input: $input) { messageId groupId } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

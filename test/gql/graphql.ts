@@ -30,12 +30,76 @@ export type GroupJoinRequestsInput = {
   joinRequestIds: Array<string | number>;
 };
 
+/** A media message: exactly one of `file`, `link` and `mediaId`. */
+export type GroupMediaInput = {
+  /** At most 1024 characters. Not for AUDIO. */
+  caption?: string | null | undefined;
+  /** The file, sent as a multipart upload: it goes up first (`POST /{phone-number-id}/media`), then the message names its id. Its content type and size are checked while it arrives. */
+  file?: File | null | undefined;
+  /** Only for DOCUMENT: the file name the recipients see (at most 240 characters). */
+  filename?: string | null | undefined;
+  /** What the media is; decides the accepted types and sizes. */
+  kind: GroupMediaKind;
+  /** An http(s) URL the Graph API fetches the media from. */
+  link?: string | null | undefined;
+  /** The id of media uploaded earlier to this phone number. */
+  mediaId?: string | number | null | undefined;
+};
+
+/** The media types a group message may carry. */
+export type GroupMediaKind =
+  /** AAC, AMR, MP3, M4A or OGG (Opus), at most 16 MiB; no caption. */
+  | 'AUDIO'
+  /** PDF, plain text or an Office document, at most 100 MiB (and MAX_MEDIA_UPLOAD_BYTES for an upload); may have a filename. */
+  | 'DOCUMENT'
+  /** JPEG or PNG, at most 5 MiB. */
+  | 'IMAGE'
+  /** MP4 or 3GPP, at most 16 MiB. */
+  | 'VIDEO';
+
+/** An approved message template. */
+export type GroupTemplateInput = {
+  /** The template's `components` as the Graph API takes them (a JSON array: header, body and button parameters), passed on unchanged. */
+  components?: unknown;
+  /** The template language, e.g. `en` or `en_US`. */
+  languageCode: string;
+  /** The template name (lowercase letters, digits, underscores). */
+  name: string;
+};
+
+/** A text message. */
+export type GroupTextInput = {
+  /** 1 to 4096 characters. */
+  body: string;
+  /** Show a preview of the first URL in the body. */
+  previewUrl?: boolean | null | undefined;
+};
+
+/** The approved template that carries the invite: its body has one parameter, which the gateway fills with the group (`{"type":"group_id"}`); Meta turns it into the invite link on delivery. */
+export type InviteTemplateInput = {
+  /** The template language, e.g. `en` or `en_US`. */
+  languageCode: string;
+  /** The template name (lowercase letters, digits, underscores). */
+  name: string;
+};
+
 /** Whether people who open the invite link join at once or wait for approval. */
 export type JoinApprovalMode =
   /** Join requests wait for the business to approve or reject them. */
   | 'APPROVAL_REQUIRED'
   /** Anyone with the invite link joins at once (the default). */
   | 'AUTO_APPROVE';
+
+/** The group message to pin, and for how long. */
+export type PinGroupMessageInput = {
+  /** 1 to 30 days. */
+  expirationDays: number;
+  groupId: string | number;
+  /** The message to pin (`wamid.…`). */
+  messageId: string | number;
+  /** The business phone number id (digits) the group belongs to (an admin of it). */
+  phoneNumberId: string | number;
+};
 
 /** The group and the participants to remove from it. */
 export type RemoveGroupParticipantsInput = {
@@ -49,6 +113,40 @@ export type RemoveGroupParticipantsInput = {
 export type ResetGroupInviteLinkInput = {
   /** The group id. */
   id: string | number;
+};
+
+/** Who to invite to a group, and the template that carries the link. */
+export type SendGroupInviteLinkInput = {
+  /** The group to invite to. */
+  groupId: string | number;
+  /** The business phone number id (digits) the group belongs to, which sends the invites. */
+  phoneNumberId: string | number;
+  template: InviteTemplateInput;
+  /** 1 to 50 distinct people, each a phone number (`+` and digits), a wa_id (digits) or a business-scoped user id (e.g. `US.13491208655302741918`). */
+  to: Array<string>;
+};
+
+/** A message to a group: exactly one of `text`, `media` and `template`. */
+export type SendGroupMessageInput = {
+  /** The group to post in. */
+  groupId: string | number;
+  media?: GroupMediaInput | null | undefined;
+  /** The business phone number id (digits) the group belongs to. */
+  phoneNumberId: string | number;
+  /** Reply to this message of the group (quoted above the new one). */
+  replyToMessageId?: string | number | null | undefined;
+  /** A text- or media-based template (authentication templates are not allowed in groups). */
+  template?: GroupTemplateInput | null | undefined;
+  text?: GroupTextInput | null | undefined;
+};
+
+/** The pinned group message to unpin. */
+export type UnpinGroupMessageInput = {
+  groupId: string | number;
+  /** The pinned message (`wamid.…`). */
+  messageId: string | number;
+  /** The business phone number id (digits) the group belongs to (an admin of it). */
+  phoneNumberId: string | number;
 };
 
 /** A part of a group that `updateGroup` changes. */
@@ -195,6 +293,34 @@ export type ListSubjectsQueryVariables = Exact<{
 
 export type ListSubjectsQuery = { groups: { nodes: Array<{ id: string, subject: string | null }> } };
 
+export type SendGroupMessageMutationVariables = Exact<{
+  input: SendGroupMessageInput;
+}>;
+
+
+export type SendGroupMessageMutation = { sendGroupMessage: { messageId: string, groupId: string } };
+
+export type SendGroupInviteLinkMutationVariables = Exact<{
+  input: SendGroupInviteLinkInput;
+}>;
+
+
+export type SendGroupInviteLinkMutation = { sendGroupInviteLink: { groupId: string, sent: Array<{ to: string, messageId: string }>, failed: Array<{ to: string, code: string, message: string }> } };
+
+export type PinGroupMessageMutationVariables = Exact<{
+  input: PinGroupMessageInput;
+}>;
+
+
+export type PinGroupMessageMutation = { pinGroupMessage: { messageId: string, groupId: string } };
+
+export type UnpinGroupMessageMutationVariables = Exact<{
+  input: UnpinGroupMessageInput;
+}>;
+
+
+export type UnpinGroupMessageMutation = { unpinGroupMessage: { messageId: string, groupId: string } };
+
 export type UpdateGroupMutationVariables = Exact<{
   input: UpdateGroupInput;
 }>;
@@ -233,6 +359,10 @@ export const RemoveParticipantsDocument = {"kind":"Document","definitions":[{"ki
 export const ApproveJoinRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApproveJoinRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GroupJoinRequestsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveGroupJoinRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approvedJoinRequestIds"}},{"kind":"Field","name":{"kind":"Name","value":"failedJoinRequests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"joinRequestId"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"group"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"participants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"waId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"joinRequests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ApproveJoinRequestsMutation, ApproveJoinRequestsMutationVariables>;
 export const RejectJoinRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RejectJoinRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GroupJoinRequestsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rejectGroupJoinRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rejectedJoinRequestIds"}},{"kind":"Field","name":{"kind":"Name","value":"failedJoinRequests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"joinRequestId"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RejectJoinRequestsMutation, RejectJoinRequestsMutationVariables>;
 export const ListSubjectsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListSubjects"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"phoneNumberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"groups"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"phoneNumberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"phoneNumberId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}}]}}]}}]}}]} as unknown as DocumentNode<ListSubjectsQuery, ListSubjectsQueryVariables>;
+export const SendGroupMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendGroupMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendGroupMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendGroupMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"groupId"}}]}}]}}]} as unknown as DocumentNode<SendGroupMessageMutation, SendGroupMessageMutationVariables>;
+export const SendGroupInviteLinkDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendGroupInviteLink"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendGroupInviteLinkInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendGroupInviteLink"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"groupId"}},{"kind":"Field","name":{"kind":"Name","value":"sent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"failed"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SendGroupInviteLinkMutation, SendGroupInviteLinkMutationVariables>;
+export const PinGroupMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PinGroupMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PinGroupMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pinGroupMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"groupId"}}]}}]}}]} as unknown as DocumentNode<PinGroupMessageMutation, PinGroupMessageMutationVariables>;
+export const UnpinGroupMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnpinGroupMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UnpinGroupMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unpinGroupMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"groupId"}}]}}]}}]} as unknown as DocumentNode<UnpinGroupMessageMutation, UnpinGroupMessageMutationVariables>;
 export const UpdateGroupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateGroup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateGroupInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateGroup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"success"}},{"kind":"Field","name":{"kind":"Name","value":"updatedFields"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"requestIds"}},{"kind":"Field","name":{"kind":"Name","value":"group"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateGroupMutation, UpdateGroupMutationVariables>;
 export const UpdateGroupNoReadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateGroupNoRead"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateGroupInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateGroup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"success"}},{"kind":"Field","name":{"kind":"Name","value":"updatedFields"}}]}}]}}]} as unknown as DocumentNode<UpdateGroupNoReadMutation, UpdateGroupNoReadMutationVariables>;
 export const UpdatePictureDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdatePicture"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateGroupInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateGroup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"success"}},{"kind":"Field","name":{"kind":"Name","value":"updatedFields"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}}]}}]} as unknown as DocumentNode<UpdatePictureMutation, UpdatePictureMutationVariables>;

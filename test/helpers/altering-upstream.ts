@@ -7,12 +7,14 @@ export interface Exchange {
   url: string;
   status: number;
   body: unknown;
+  /** What the gateway sent: its body's bytes and content type (to assert exact request bodies). */
+  request: { contentType: string | undefined; body: Buffer };
 }
 
 /**
  * A loopback server between the gateway and the sandbox that forwards every request and lets a
  * test alter the answer: for faults the sandbox, being a faithful Graph API, never produces (an
- * answer carrying another group's data).
+ * answer carrying another group's data), or to record what the gateway sent (`alter` returning undefined).
  */
 export async function alteringUpstream(
   sandboxUrl: string,
@@ -26,7 +28,13 @@ export async function alteringUpstream(
       ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
     });
     const text = await forwarded.text();
-    const exchange: Exchange = { method: req.method ?? 'GET', url: req.url ?? '/', status: forwarded.status, body: text ? JSON.parse(text) : undefined };
+    const exchange: Exchange = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      status: forwarded.status,
+      body: text ? JSON.parse(text) : undefined,
+      request: { contentType: req.headers['content-type'], body },
+    };
     const answer = alter(exchange) ?? exchange;
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));

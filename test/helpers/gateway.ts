@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { createRequestListener } from '../../src/server.js';
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -49,8 +50,10 @@ export async function startGateway(
   const upstream = options.upstream ? await options.upstream(sandbox.url) : undefined;
   const graphApiUrl = upstream?.url ?? sandbox.url;
   const config = loadConfig({ NODE_ENV: 'test', GRAPH_API_URL: graphApiUrl, ...options.env });
-  const gateway = createGateway({ config, graphApiUrl, logger: options.logger ?? createLogger({ level: 'silent' }) });
-  const server: Server = createServer(gateway.yoga);
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const gateway = createGateway({ config, graphApiUrl, logger });
+  // The routes of the public port (Yoga, /metrics, the webhook route), without startServer's shutdown.
+  const server: Server = createServer(createRequestListener(gateway, logger, { servesMetrics: true }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 

@@ -143,19 +143,48 @@ describe('GET /metrics', () => {
 
   it('labels errors with their code and keeps operation names bounded', async () => {
     const g = await start();
+    const id = g.sandbox.groups.seedGroup().id;
     const before = await scrape(metricsUrl(g));
     await g.query(`query Missing { group(id: "Y2FwaV9ncm91cDpub25l") { id } }`);
     await g.query(`query NoAuth { group(id: "Y2FwaV9ncm91cDpub25l") { id } }`, undefined, { authorization: undefined });
-    for (let i = 0; i < MAX_OPERATION_NAMES + 5; i++) await g.query(`query Name${i} { __typename }`);
+    for (let i = 0; i < MAX_OPERATION_NAMES + 5; i++) await g.query(`query Name${i} { group(id: "${id}") { id } }`);
     const after = await scrape(metricsUrl(g));
 
     const grown = growth(before, after, 'graphql_operations_total');
+    // The token worked upstream (the group is missing, not the access): the name is a label.
     expect(grown[key('graphql_operations_total', { operation: 'Missing', type: 'query', outcome: 'NOT_FOUND' })]).toBe(1);
-    expect(grown[key('graphql_operations_total', { operation: 'NoAuth', type: 'query', outcome: 'UNAUTHENTICATED' })]).toBe(1);
+    // No token: the name is not trusted with a label.
+    expect(grown[key('graphql_operations_total', { operation: 'other', type: 'query', outcome: 'UNAUTHENTICATED' })]).toBe(1);
     const names = new Set(Object.keys(grown).map((series) => /operation="([^"]*)"/.exec(series)?.[1]));
-    // Missing and NoAuth took two of the slots; every name after the cap is `other`.
+    // Missing took one of the slots; every name after the cap is `other`.
     expect(names.size).toBe(MAX_OPERATION_NAMES + 1);
-    expect(grown[key('graphql_operations_total', { operation: 'other', type: 'query', outcome: 'OK' })]).toBe(7);
+    expect(grown[key('graphql_operations_total', { operation: 'other', type: 'query', outcome: 'OK' })]).toBe(6);
+  });
+
+  it('keeps ListGroups as a label after 101 junk names from callers without a working token', async () => {
+    const g = await start();
+    const phone = g.sandbox.demoPhoneNumberId!;
+    const list = `query ListGroups { groups(phoneNumberId: "${phone}", first: 2) { nodes { id } } }`;
+    const before = await scrape(metricsUrl(g));
+    g.takeUpstreamRequests();
+    // The attack: more junk names than there are slots, with no token, or with a made-up one
+    // (each of those costs an upstream call that the Graph API refuses).
+    for (let i = 0; i <= MAX_OPERATION_NAMES; i++) {
+      const junk = `query Junk${i} { groups(phoneNumberId: "${phone}", first: 1) { nodes { id } } }`;
+      const { body } = await g.query(junk, undefined, i % 2 ? { authorization: undefined } : { authorization: 'Bearer made-up-token-0123456789' });
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const { body } = await g.query(list);
+    expect(body.errors).toBeUndefined();
+    const after = await scrape(metricsUrl(g));
+
+    const grown = growth(before, after, 'graphql_operations_total');
+    expect(grown).toEqual({
+      [key('graphql_operations_total', { operation: 'other', type: 'query', outcome: 'UNAUTHENTICATED' })]: MAX_OPERATION_NAMES + 1,
+      [key('graphql_operations_total', { operation: 'ListGroups', type: 'query', outcome: 'OK' })]: 1,
+    });
+    // Only the made-up tokens and ListGroups reached the Graph API (the calls without a token never left).
+    expect(g.takeUpstreamRequests().map((r) => r.status)).toEqual([...Array.from({ length: (MAX_OPERATION_NAMES + 2) / 2 }, () => 401), 200]);
   });
 
   it('needs no CSRF header, is plain Prometheus text, and is off with METRICS=false', async () => {

@@ -58,7 +58,8 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
 
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, traceparent: incoming.header },
+      // W3C baggage is the caller's own data (user ids, tenant names): it must not reach the Graph API.
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, traceparent: incoming.header, baggage: 'user.id=alice,tenant=acme' },
       body: JSON.stringify({
         query: 'query Traced($a: ID!, $b: ID!) { a: group(id: $a) { subject } b: group(id: $b) { subject } }',
         variables: { a: a.id, b: b.id },
@@ -100,10 +101,10 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     expect(getServer.kind).toBe(SPAN_KIND.SERVER);
     expect(getServer.attributes['http.target']).toBe('/graphql');
 
-    // The Graph API received the upstream spans as parents.
-    expect(sandbox.requests.map((r) => [r.kind, r.traceparent])).toEqual([
-      ['batch', `00-${incoming.traceId}-${batch.spanId}-01`],
-      ['read', `00-${one.traceId}-${read.spanId}-01`],
+    // The Graph API received the upstream spans as parents, and no baggage.
+    expect(sandbox.requests.map((r) => [r.kind, r.traceparent, r.baggage])).toEqual([
+      ['batch', `00-${incoming.traceId}-${batch.spanId}-01`, undefined],
+      ['read', `00-${one.traceId}-${read.spanId}-01`, undefined],
     ]);
 
     // No token, app secret, proof, group id, field list or variable value in anything exported.

@@ -16,12 +16,20 @@ beforeAll(async () => {
   id = gw.sandbox.demoGroupIds[0]!;
 });
 afterAll(() => gw.close());
+/**
+ * Each test reads with a token of its own: a throttle closes its token's scope on the gateway
+ * (graph/throttle-memory.ts) and must not refuse the next test's reads.
+ */
+let token = '';
+let tokens = 0;
 beforeEach(() => {
   gw.sandbox.faults.clear();
   gw.takeUpstreamRequests();
+  token = `faults-test-token-${++tokens}`;
+  gw.sandbox.tokens.addToken(token, { groups: '*' });
 });
 
-const readGroup = () => gw.query(`{ group(id: "${id}") { id subject } }`);
+const readGroup = () => gw.query(`{ group(id: "${id}") { id subject } }`, undefined, { authorization: `Bearer ${token}` });
 
 async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
@@ -38,6 +46,7 @@ describe('upstream faults on a read', () => {
   it.each<[string, Fault, Record<string, unknown>, number]>([
     ['a throttle (4) is RATE_LIMITED with retryAfterSeconds from the usage header, not retried', { kind: 'throttle', code: 4, regainMinutes: 3 }, { code: 'RATE_LIMITED', retryAfterSeconds: 180, graphApi: expect.objectContaining({ code: 4 }) }, 1],
     ['a group throttle (131208) is RATE_LIMITED, not retried', { kind: 'throttle', code: 131208 }, { code: 'RATE_LIMITED', retryAfterSeconds: 60, graphApi: expect.objectContaining({ code: 131208 }) }, 1],
+    ['a group throttle (131208) without a usage header waits 1 s, Meta-style backoff', { kind: 'graph-error', status: 429, code: 131208 }, { code: 'RATE_LIMITED', retryAfterSeconds: 1, graphApi: expect.objectContaining({ code: 131208 }) }, 1],
     ['malformed JSON is UPSTREAM_ERROR, not retried', { kind: 'malformed-json' }, { code: 'UPSTREAM_ERROR' }, 1],
     ['an HTML page (wrong content type) is UPSTREAM_ERROR, not retried', { kind: 'wrong-content-type' }, { code: 'UPSTREAM_ERROR' }, 1],
     ['an empty 204 is UPSTREAM_ERROR, not an empty group', { kind: 'empty-204' }, { code: 'UPSTREAM_ERROR' }, 1],
@@ -51,6 +60,15 @@ describe('upstream faults on a read', () => {
     expect(ms).toBeLessThan(TIMEOUT_MS + 500);
     expect(gw.takeUpstreamRequests()).toHaveLength(attempts);
     gw.sandbox.faults.clear();
+    if (extensions.code === 'RATE_LIMITED') {
+      // The throttled scope stays closed: the next read is refused without an upstream request …
+      const next = await readGroup();
+      expect(next.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } })]);
+      expect(gw.takeUpstreamRequests()).toEqual([]);
+      // … and another token is served.
+      token = `faults-test-token-${++tokens}`;
+      gw.sandbox.tokens.addToken(token, { groups: '*' });
+    }
     await expectNextRequestServed();
   });
 

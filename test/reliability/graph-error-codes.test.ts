@@ -14,10 +14,16 @@ beforeAll(async () => {
   id = gw.sandbox.demoGroupIds[0]!;
 });
 afterAll(() => gw.close());
+/** A token per test: a throttle closes its token's scope (graph/throttle-memory.ts), which must not refuse the next row. */
+let token = '';
+let tokens = 0;
 beforeEach(() => {
   gw.sandbox.faults.clear();
   gw.takeUpstreamRequests();
+  token = `error-codes-token-${++tokens}`;
+  gw.sandbox.tokens.addToken(token, { groups: '*' });
 });
+const readGroup = (selection: string) => gw.query(`{ group(id: "${id}") { ${selection} } }`, undefined, { authorization: `Bearer ${token}` });
 
 type Row = [label: string, status: number, code: number | undefined, expected: string];
 
@@ -42,12 +48,17 @@ describe('each Graph error code becomes its gateway code', () => {
   ])('%s is %s, sent once', async (_label, status, code, expected) => {
     const fault: Fault = { kind: 'graph-error', status, ...(code === undefined ? {} : { code }), times: 5 };
     gw.sandbox.faults.inject(fault);
-    const { body } = await gw.query(`{ group(id: "${id}") { id subject } }`);
+    const { body } = await readGroup('id subject');
     expect(body.data).toEqual({ group: null });
     expect(body.errors).toEqual([
       expect.objectContaining({
         path: ['group'],
-        extensions: { code: expected, graphApi: code === undefined ? { type: 'OAuthException', fbtraceId: expect.any(String) } : expect.objectContaining({ code }) },
+        extensions: {
+          code: expected,
+          graphApi: code === undefined ? { type: 'OAuthException', fbtraceId: expect.any(String) } : expect.objectContaining({ code }),
+          // No usage header: the app-limit backoff's first wait (graph/throttle-scopes.ts).
+          ...(expected === 'RATE_LIMITED' ? { retryAfterSeconds: 60 } : {}),
+        },
       }),
     ]);
     expect(gw.takeUpstreamRequests().map((r) => r.status)).toEqual([status]);
@@ -55,7 +66,7 @@ describe('each Graph error code becomes its gateway code', () => {
 
   it('300 (outside 200-299) with HTTP 400 is not FORBIDDEN but BAD_USER_INPUT', async () => {
     gw.sandbox.faults.inject({ kind: 'graph-error', status: 400, code: 300 });
-    const { body } = await gw.query(`{ group(id: "${id}") { id } }`);
+    const { body } = await readGroup('id');
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -143,7 +143,7 @@ describe('token hygiene', () => {
       retries: 0,
     });
     try {
-      await client.call({ method: 'GET', path: '/1', query: { fields: 'id' } }, { token: 'tok-in-header' });
+      await client.call({ method: 'GET', path: '/1', route: { kind: 'group.read', template: '/{group-id}', groupId: '1' }, query: { fields: 'id' } }, { token: 'tok-in-header' });
       expect(seen).toEqual([{ url: expect.stringMatching(/^\/v23\.0\/1\?fields=id&appsecret_proof=[0-9a-f]{64}&appsecret_time=\d+$/), authorization: 'Bearer tok-in-header' }]);
       expect(seen[0]!.url).not.toContain('tok-in-header');
     } finally {

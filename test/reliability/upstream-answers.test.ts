@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { GraphClient } from '../../src/graph/client.js';
+import { groupReadRoute } from '../../src/graph/route.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -44,6 +45,7 @@ async function upstream(handler: (req: IncomingMessage, res: ServerResponse) => 
 
 const MiB = 1024 * 1024;
 const TOKEN = 'EAAtenantToken0123456789';
+const READ_ROUTE = groupReadRoute('group-id');
 
 /** Writes 64 KiB chunks as fast as the client reads them, up to 64 MiB; resolves with the bytes written when the connection ends. */
 function endlessBody(res: ServerResponse, headers: Record<string, string> = {}): Promise<number> {
@@ -74,7 +76,7 @@ describe('UPSTREAM_MAX_RESPONSE_BYTES', () => {
     const hostile = await upstream((_req, res) => void (written = endlessBody(res)));
     const client = clientFor(hostile.url, { maxResponseBytes: 1 * MiB });
     try {
-      const error = await client.call({ method: 'GET', path: '/group-id', retry: 'read' }, { token: TOKEN }).catch((e: unknown) => e);
+      const error = await client.call({ method: 'GET', path: '/group-id', route: READ_ROUTE, retry: 'read' }, { token: TOKEN }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringMatching(/larger than 1048576 bytes \(UPSTREAM_MAX_RESPONSE_BYTES\)/) });
       // What the upstream managed to write: the limit plus what socket buffers hold, far from 64 MiB.
       expect(await written).toBeLessThan(24 * MiB);
@@ -90,7 +92,7 @@ describe('UPSTREAM_MAX_RESPONSE_BYTES', () => {
     const hostile = await upstream((_req, res) => void (written = endlessBody(res, { 'content-length': String(40 * MiB) })));
     const client = clientFor(hostile.url, { maxResponseBytes: 1 * MiB });
     try {
-      await expect(client.call({ method: 'GET', path: '/group-id', retry: 'read' }, { token: TOKEN })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
+      await expect(client.call({ method: 'GET', path: '/group-id', route: READ_ROUTE, retry: 'read' }, { token: TOKEN })).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
       expect(await written).toBeLessThan(24 * MiB);
     } finally {
       await client.close({ force: true });
@@ -102,7 +104,7 @@ describe('UPSTREAM_MAX_RESPONSE_BYTES', () => {
     const fine = await upstream((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(group)));
     const client = clientFor(fine.url, { maxResponseBytes: 1 * MiB });
     try {
-      expect(await client.call({ method: 'GET', path: '/group-id', retry: 'read' }, { token: TOKEN })).toEqual(group);
+      expect(await client.call({ method: 'GET', path: '/group-id', route: READ_ROUTE, retry: 'read' }, { token: TOKEN })).toEqual(group);
     } finally {
       await client.close();
     }
@@ -135,7 +137,7 @@ describe('redirects', () => {
     const redirecting = await upstream((req, res) => res.writeHead(status, { location: `${target.url}${req.url ?? '/'}` }).end());
     const client = clientFor(redirecting.url);
     try {
-      const error = await client.call({ method: 'GET', path: '/group-id', retry: 'read' }, { token: TOKEN }).catch((e: unknown) => e);
+      const error = await client.call({ method: 'GET', path: '/group-id', route: READ_ROUTE, retry: 'read' }, { token: TOKEN }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringMatching(new RegExp(`redirect \\(HTTP ${status}\\)`)) });
       expect(redirecting.requests).toEqual([expect.objectContaining({ authorization: `Bearer ${TOKEN}` })]);
       expect(target.requests).toEqual([]);
@@ -151,7 +153,7 @@ describe('credentials echoed inside a batch answer', () => {
     const echoing = await upstream((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([slot])));
     const client = clientFor(echoing.url);
     try {
-      const answer = await client.call({ method: 'POST', path: '/', body: { form: { batch: '[]' } }, retry: 'read' }, { token: TOKEN });
+      const answer = await client.call({ method: 'POST', path: '/', route: { kind: 'groups.batch', template: '/', slots: [] }, body: { form: { batch: '[]' } }, retry: 'read' }, { token: TOKEN });
       expect(JSON.stringify(answer)).not.toContain(TOKEN);
       expect(JSON.parse((answer as { body: string }[])[0]!.body)).toMatchObject({ error: { message: '(#100) Invalid token [redacted]' } });
     } finally {

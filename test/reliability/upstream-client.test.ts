@@ -3,6 +3,7 @@ import { ConcurrencyLimit } from '../../src/graph/concurrency-limit.js';
 import { GraphClient } from '../../src/graph/client.js';
 import { UpstreamError } from '../../src/graph/errors.js';
 import { backoffDelayMs, nextRetryDelay } from '../../src/graph/retry.js';
+import { groupReadRoute } from '../../src/graph/route.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startGateway } from '../helpers/gateway.js';
 
@@ -130,7 +131,7 @@ describe('the Graph client retries reads only', () => {
 
   it("a read marked retry: 'read' is tried 1 + UPSTREAM_RETRIES times on a lasting 503", async () => {
     sandbox.faults.inject({ kind: 'status', status: 503, times: 10 });
-    await expect(client.call({ method: 'GET', path: `/${id}`, query: { fields: 'id' }, retry: 'read' }, credentials())).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
+    await expect(client.call({ method: 'GET', path: `/${id}`, route: groupReadRoute(id), query: { fields: 'id' }, retry: 'read' }, credentials())).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
     expect(sandbox.requests.map((r) => r.status)).toEqual([503, 503, 503]);
   });
 
@@ -140,7 +141,7 @@ describe('the Graph client retries reads only', () => {
       sandbox.clearRequests();
       sandbox.faults.inject({ ...fault, times: 10 });
       await expect(
-        client.call({ method: 'POST', path: `/${id}`, body: { form: { subject: 'Renamed' } } }, credentials()),
+        client.call({ method: 'POST', path: `/${id}`, route: { kind: 'group.update', template: '/{group-id}', groupId: id }, body: { form: { subject: 'Renamed' } } }, credentials()),
       ).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
       expect(sandbox.requests.map((r) => [r.method, r.kind])).toEqual([['POST', 'update']]);
     }
@@ -148,7 +149,7 @@ describe('the Graph client retries reads only', () => {
 
   it("retry: 'never' on a GET is honoured too", async () => {
     sandbox.faults.inject({ kind: 'reset', times: 10 });
-    await expect(client.call({ method: 'GET', path: `/${id}`, retry: 'never' }, credentials())).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
+    await expect(client.call({ method: 'GET', path: `/${id}`, route: groupReadRoute(id), retry: 'never' }, credentials())).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
     expect(sandbox.requests).toHaveLength(1);
   });
 });

@@ -121,3 +121,23 @@ describe('webhook limits (issue 18.5)', () => {
     expect(loadConfig({ HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '5000' }).webhookBodyTimeoutMs).toBe(5000);
   });
 });
+
+describe('where the gateway listens', () => {
+  it('HOST defaults to loopback in sandbox mode (the demo token is public) and to every interface with GRAPH_API_URL', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ GRAPH_API_URL: 'https://graph.facebook.com' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('/metrics stays on the public port unless METRICS_PORT is set; its port listens on loopback unless METRICS_HOST says otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ metricsPort: undefined, metricsHost: '127.0.0.1', metricsToken: undefined });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatchObject({ metricsPort: 9464, metricsHost: '0.0.0.0' });
+    expect(problemsOf({ METRICS_PORT: 'none' })).toContain('METRICS_PORT');
+    expect(problemsOf({ PORT: '4000', METRICS_PORT: '4000' })).toContain('METRICS_PORT: must differ from PORT');
+  });
+
+  it('METRICS_TOKEN must be long enough to be a secret', () => {
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toContain('METRICS_TOKEN: must be at least 16 characters');
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-token' }).metricsToken).toBe('a-long-enough-token');
+  });
+});

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
 
@@ -54,4 +54,32 @@ describe('GraphiQL', () => {
     await expect.poll(shown, { timeout: 10_000 }).toContain(`"subject": "${result.data!.first!.subject!}"`);
     expect(offLoopback).toEqual([]);
   }, 60_000);
+
+  it('a newcomer watches a message\'s statuses live: WatchMessages in one tab, SendMessage in another, then InviteByLink', async () => {
+    const shown = (page: Page) => page.locator('.result-window').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    const runIn = async (page: Page, operation: string) => {
+      await page.locator('.graphiql-execute-button').click();
+      await page.getByRole('menuitem', { name: operation }).click({ timeout: 20_000 });
+    };
+    const watch = await browser.newPage();
+    await watch.goto(graphiqlUrl);
+    await watch.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });
+    // A subscription from GraphiQL goes over SSE (a GET): the default headers carry the CSRF header it needs.
+    await runIn(watch, 'WatchMessages');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await shown(watch)).not.toContain('errors');
+
+    const send = await browser.newPage();
+    await send.goto(graphiqlUrl);
+    await send.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });
+    await runIn(send, 'SendMessage');
+    await expect.poll(() => shown(send), { timeout: 20_000 }).toContain('"messageId": "wamid.');
+    // The watching tab shows the latest status of the message: READ per member comes last.
+    await expect.poll(() => shown(watch), { timeout: 20_000 }).toContain('"status": "READ"');
+    expect(await shown(watch)).toContain('"__typename": "GroupMessageStatusChanged"');
+
+    await runIn(send, 'InviteByLink');
+    await expect.poll(() => shown(send), { timeout: 20_000 }).toContain('"code": "BAD_USER_INPUT"');
+    expect(await shown(send)).toContain('"to": "+16505551234"');
+  }, 90_000);
 });

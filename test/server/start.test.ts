@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { acceptsConnections } from '../helpers/accepts-connections.js';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/start-process.js';
 
 let proc: GatewayProcess | undefined;
@@ -8,9 +9,10 @@ afterEach(async () => {
 });
 
 describe('npm start', () => {
-  it('without GRAPH_API_URL serves the sandbox: the printed demo token reads a printed demo group', async () => {
+  // Starting tsx, the sandbox and the gateway takes ~7 s alone and over 20 s on a loaded machine: wait generously.
+  it('without GRAPH_API_URL serves the sandbox on loopback only: the printed demo token reads a printed demo group', { timeout: 90_000 }, async () => {
     proc = startGatewayProcess({ PORT: '0' });
-    const [, url] = await proc.waitFor(/GraphiQL:\s+(http:\S+)/);
+    const [, url] = await proc.waitFor(/GraphiQL:\s+(http:\S+)/, 80_000);
     const [, token] = await proc.waitFor(/Demo token:\s+(\S+)/);
     const [, groups] = await proc.waitFor(/Demo groups:\s+(.+)/);
     const id = groups!.split(', ')[0]!;
@@ -25,15 +27,20 @@ describe('npm start', () => {
     expect(body.data?.group?.participants?.length).toBeGreaterThan(0);
     const health = await fetch(new URL('/health', url!));
     expect(health.status).toBe(200);
-    // HOST defaults to 0.0.0.0: the banner says the demo token is reachable from the network.
-    expect(proc.output()).toContain('WARNING: sandbox mode listens on 0.0.0.0, not only on loopback');
+    // HOST unset: loopback only, so the public demo token is not offered to the network. Linux
+    // routes all of 127/8 to this machine: a server on every interface would answer 127.0.0.2.
+    const port = Number(new URL(url!).port);
+    expect(new URL(url!).hostname).toBe('127.0.0.1');
+    expect(await acceptsConnections('127.0.0.2', port)).toBe(false);
+    expect(proc.output()).toContain('Listening on 127.0.0.1 only (this machine)');
+    expect(proc.output()).not.toContain('WARNING');
   });
 
-  // Starting tsx, the sandbox and the gateway takes ~7 s alone and over 20 s on a loaded machine: wait generously.
-  it('with HOST=127.0.0.1 the sandbox banner has no warning', { timeout: 90_000 }, async () => {
-    proc = startGatewayProcess({ PORT: '0', HOST: '127.0.0.1' });
-    await proc.waitFor(/Demo groups:\s+(.+)/, 80_000);
-    expect(proc.output()).not.toContain('WARNING');
+  it('with HOST=0.0.0.0 the sandbox listens on every interface and the banner warns about the demo token', { timeout: 90_000 }, async () => {
+    proc = startGatewayProcess({ PORT: '0', HOST: '0.0.0.0' });
+    const [, url] = await proc.waitFor(/GraphiQL:\s+(http:\S+)/, 80_000);
+    expect(await acceptsConnections('127.0.0.2', Number(new URL(url!).port))).toBe(true);
+    expect(proc.output()).toContain('WARNING: sandbox mode listens on 0.0.0.0 (HOST), not only on loopback');
   });
 
   // The other refusals (prod spellings, http:// in production) are loadConfig's: test/server/config.test.ts.
