@@ -42,9 +42,7 @@ async function run(request: LoadRequest): Promise<LoadResult> {
         connections: request.connections,
         ...(request.amount ? { amount: request.amount } : { duration: request.durationSeconds }),
         ...(request.overallRate ? { overallRate: request.overallRate } : {}),
-        ...(request.mix
-          ? { requests: request.mix.map((r) => ({ ...r, body: r.body === undefined ? undefined : Buffer.from(r.body) })) }
-          : {}),
+        ...(request.mix ? { requests: requestsOf(request.mix, request.sharedMix ?? false) } : {}),
         pipelining: 1,
         timeout: 30,
         // Autocannon notices the end of a run only on this tick (default 1 s, which would round
@@ -73,6 +71,14 @@ async function run(request: LoadRequest): Promise<LoadResult> {
     meanMs: count ? sorted.reduce((sum, value) => sum + value, 0) / count : Number.NaN,
     latencies: sorted.slice(),
   };
+}
+
+/** The mix as autocannon requests; shared: one cursor over it for every connection. */
+function requestsOf(mix: NonNullable<LoadRequest['mix']>, shared: boolean): autocannon.Request[] {
+  const requests = mix.map((r) => ({ ...r, body: r.body === undefined ? undefined : Buffer.from(r.body) }));
+  if (!shared) return requests;
+  let next = 0;
+  return [{ setupRequest: (defaults) => ({ ...defaults, ...requests[next++ % requests.length]! }) }];
 }
 
 /** A response is wrong when its body carries an error, even under HTTP 200 (GraphQL's usual way). */

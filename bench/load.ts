@@ -19,6 +19,11 @@ export interface LoadRequest {
   amount?: number;
   /** Requests sent in turn on every connection (autocannon `requests`), instead of the one above. */
   mix?: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: Uint8Array }[];
+  /**
+   * With `mix`: all connections walk it together, each request taking the next entry (a stream
+   * of distinct clients' requests), instead of every connection walking it from the start.
+   */
+  sharedMix?: boolean;
   /** Requests per second over all connections; unbounded when absent. */
   overallRate?: number;
   /** How a response is judged correct: a GraphQL result with data and no errors, or a REST body without an error envelope. */

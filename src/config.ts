@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const BATCH_MODES = ['batch', 'ids', 'single'] as const;
 export type BatchMode = (typeof BATCH_MODES)[number];
 
+/** What `Cache-Control` GraphQL responses carry (see README, "Group cache"). */
+export const SUBGRAPH_CACHE_CONTROLS = ['no-store', 'private-max-age'] as const;
+export type SubgraphCacheControl = (typeof SUBGRAPH_CACHE_CONTROLS)[number];
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const onOff = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => v === 'true' || v === '1' || v === 'on');
@@ -66,6 +70,9 @@ const EnvSchema = z.object({
   WEBHOOK_DEDUPE_MAX_KEYS: positiveInt(100_000),
   WEBHOOK_MAX_CONCURRENT_BODIES: positiveInt(16),
   WEBHOOK_BODY_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  GROUP_CACHE_TTL_MS: nonNegativeInt(0),
+  GROUP_CACHE_MAX_ENTRIES: positiveInt(10_000),
+  SUBGRAPH_CACHE_CONTROL: z.enum(SUBGRAPH_CACHE_CONTROLS).default('no-store'),
   LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   METRICS: onOff.default(true),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
@@ -157,6 +164,12 @@ export interface Config {
   readonly webhookMaxConcurrentBodies: number;
   /** How long a webhook sender may take to send its body (default 10 s, at most REQUEST_TIMEOUT_MS); past it 408. */
   readonly webhookBodyTimeoutMs: number;
+  /** GROUP_CACHE_TTL_MS: how long a group read with one token is kept for that token; 0 = no group cache. */
+  readonly groupCacheTtlMs: number;
+  /** GROUP_CACHE_MAX_ENTRIES: (token, group) records kept in this process without REDIS_URL (least recently used go first). */
+  readonly groupCacheMaxEntries: number;
+  /** SUBGRAPH_CACHE_CONTROL: `private, no-store` on every GraphQL response, or `private, max-age=<TTL>` on successful queries. */
+  readonly subgraphCacheControl: SubgraphCacheControl;
   /** Prometheus metrics at GET /metrics (METRICS, default on). */
   readonly metrics: boolean;
   /** METRICS_PORT: /metrics is served on this port (bound to `metricsHost`) and not on the public one. */
@@ -284,6 +297,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxConcurrentBodies: e.WEBHOOK_MAX_CONCURRENT_BODIES,
     // 10 s: Meta's servers send 3 MB in far less; never longer than any other request may take.
     webhookBodyTimeoutMs: e.WEBHOOK_BODY_TIMEOUT_MS ?? Math.min(10_000, e.REQUEST_TIMEOUT_MS),
+    groupCacheTtlMs: e.GROUP_CACHE_TTL_MS,
+    groupCacheMaxEntries: e.GROUP_CACHE_MAX_ENTRIES,
+    subgraphCacheControl: e.SUBGRAPH_CACHE_CONTROL,
   });
 }
 

@@ -8,8 +8,12 @@ import { GraphClient, observeAll } from './graph/client.js';
 import { RedisThrottleStore } from './graph/redis-throttle-store.js';
 import { ThrottleMemory } from './graph/throttle-memory.js';
 import { GraphReader } from './graph/graph-reader.js';
+import { GroupCache } from './graph/group-cache.js';
+import { MemoryGroupCacheStore } from './graph/group-cache-store.js';
+import { RedisGroupCacheStore } from './graph/redis-group-cache-store.js';
 import type { Logger } from './logger.js';
 import { isExpectedError, maskGatewayError, usePublicErrors } from './plugins/error-masking.js';
+import { useCacheControl } from './plugins/use-cache-control.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationTimeout } from './plugins/use-operation-timeout.js';
@@ -139,7 +143,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     maxAgeSeconds: config.webhookMaxAgeSeconds,
     dedupeMaxKeys: config.webhookDedupeMaxKeys,
   });
+  const groupCache = createGroupCache(config, logger, metrics);
   const handleWebhook = createWebhookRoute({
+    groupCache,
     appSecret: webhookAppSecret ?? config.appSecret,
     verifyToken: config.webhookVerifyToken,
     events,
@@ -156,7 +162,15 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: createContextFactory({ reader, client, defaultAccessToken: config.defaultAccessToken, events, fingerprint, inviteSendConcurrency: config.inviteSendConcurrency }),
+    context: createContextFactory({
+      reader,
+      client,
+      defaultAccessToken: config.defaultAccessToken,
+      events,
+      fingerprint,
+      groupCache,
+      inviteSendConcurrency: config.inviteSendConcurrency,
+    }),
     maskedErrors: { maskError: maskGatewayError },
     cors: corsFor(config.corsOrigins),
     parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: createDocumentCache() },
@@ -190,7 +204,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       ...(config.tracing ? [useTracing()] : []),
       // Before anything parses the query: an unknown id or a refused query text costs no parsing.
       ...(trustedDocuments ? [useTrustedDocuments({ documents: trustedDocuments, allowArbitraryOperations: config.allowArbitraryOperations })] : []),
-      useReadinessCheck({ endpoint: '/ready', check: () => readiness(ready, events) }),
+      useReadinessCheck({ endpoint: '/ready', check: () => readiness(ready, events, groupCache) }),
+      useCacheControl({ mode: config.subgraphCacheControl, maxAgeSeconds: Math.floor(config.groupCacheTtlMs / 1000), graphqlEndpoint: '/graphql' }),
       useRequestBodyLimit({ maxBytes: config.maxRequestBodyBytes }),
       useRequestParamsLimit({ maxQueryBytes: config.maxQueryBytes }),
       useOperationLimits({ maxIds: config.maxIdsPerOperation, introspection: config.introspection }),
@@ -236,16 +251,34 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     },
     close: async (options) => {
       await events.close();
+      await groupCache?.close();
       await client.close(options);
       throttles.close();
     },
   };
 }
 
-/** 503 once shutdown began, or while a dependency (Redis) has not been reached; the body names it, never its URL. */
-function readiness(ready: boolean, events: GroupEvents): boolean | Response {
+/**
+ * 503 once shutdown began, or while a dependency (Redis) has not been reached; the body names it,
+ * never its URL. A group cache that cannot be used is not a reason to stop serving (reads go
+ * upstream): still 200, with a body that says so.
+ */
+function readiness(ready: boolean, events: GroupEvents, groupCache: GroupCache | undefined): boolean | Response {
   if (!ready) return false;
   const failed = events.unavailableDependency();
-  if (failed === undefined) return true;
-  return Response.json({ ready: false, failed: [failed], message: `${failed} is unreachable` }, { status: 503 });
+  if (failed !== undefined) return Response.json({ ready: false, failed: [failed], message: `${failed} is unreachable` }, { status: 503 });
+  const cacheDown = groupCache?.unavailableReason();
+  if (cacheDown === undefined) return true;
+  return Response.json({ ready: true, degraded: ['group-cache'], message: `group cache: ${cacheDown}; reads go to the Graph API` }, { status: 200 });
+}
+
+/** GROUP_CACHE_TTL_MS > 0: in Redis with REDIS_URL (every replica shares it), else in this process. */
+function createGroupCache(config: Config, logger: Logger, metrics: GatewayMetrics | undefined): GroupCache | undefined {
+  if (config.groupCacheTtlMs === 0) return undefined;
+  const store = config.redisUrl
+    ? new RedisGroupCacheStore(config.redisUrl, config.groupCacheTtlMs, logger)
+    : new MemoryGroupCacheStore(config.groupCacheMaxEntries, config.groupCacheTtlMs);
+  const cache = new GroupCache(store, config.groupCacheTtlMs, metrics?.groupCacheObserver);
+  metrics?.watchGroupCache(() => cache.unavailableReason() === undefined);
+  return cache;
 }

@@ -1,6 +1,7 @@
 import { FormData } from 'undici';
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError } from './errors.js';
+import { writingTo, type GroupChangeListener } from './group-changes.js';
 
 /** The settings `POST /{group-id}` changes with a JSON body (Meta, "Group management", update group settings). */
 export interface GroupTextChanges {
@@ -28,19 +29,22 @@ export interface GroupWrites {
 /**
  * The group writes, for one caller: update settings (JSON), update the profile picture (multipart)
  * and delete (Meta, "Group management"). Every write carries `messaging_product: whatsapp`; inputs arrive
- * already validated.
+ * already validated. Each write tells `changes` about the group before it returns.
  */
 export class GroupWriter implements GroupWrites {
   constructor(
     private readonly client: GraphClient,
     private readonly credentials: GraphCredentials,
+    private readonly changes?: GroupChangeListener,
   ) {}
 
   /** `POST /{v}/{id}` with `{"messaging_product":"whatsapp","subject"?,"description"?}`. */
   async updateText(id: string, changes: GroupTextChanges): Promise<WriteReceipt> {
-    const answer = await this.client.call(
-      { method: 'POST', path: groupPath(id), route: { kind: 'group.update', template: '/{group-id}', groupId: id }, body: { json: { messaging_product: 'whatsapp', ...changes } } },
-      this.credentials,
+    const answer = await writingTo(this.changes, id, () =>
+      this.client.call(
+        { method: 'POST', path: groupPath(id), route: { kind: 'group.update', template: '/{group-id}', groupId: id }, body: { json: { messaging_product: 'whatsapp', ...changes } } },
+        this.credentials,
+      ),
     );
     return writeReceipt(answer, 'update');
   }
@@ -56,16 +60,20 @@ export class GroupWriter implements GroupWrites {
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
     form.set('file', jpeg.type === 'image/jpeg' ? jpeg : new Blob([jpeg], { type: 'image/jpeg' }), 'profile.jpg');
-    const answer = await this.client.call(
-      { method: 'POST', path: groupPath(id), route: { kind: 'group.picture', template: '/{group-id}', groupId: id }, body: { multipart: form } },
-      this.credentials,
+    const answer = await writingTo(this.changes, id, () =>
+      this.client.call(
+        { method: 'POST', path: groupPath(id), route: { kind: 'group.picture', template: '/{group-id}', groupId: id }, body: { multipart: form } },
+        this.credentials,
+      ),
     );
     return writeReceipt(answer, 'picture update');
   }
 
   /** `DELETE /{v}/{id}` (no body). */
   async delete(id: string): Promise<WriteReceipt> {
-    const answer = await this.client.call({ method: 'DELETE', path: groupPath(id), route: { kind: 'group.delete', template: '/{group-id}', groupId: id } }, this.credentials);
+    const answer = await writingTo(this.changes, id, () =>
+      this.client.call({ method: 'DELETE', path: groupPath(id), route: { kind: 'group.delete', template: '/{group-id}', groupId: id } }, this.credentials),
+    );
     return writeReceipt(answer, 'delete');
   }
 }

@@ -1,5 +1,6 @@
 import type { GraphClient, GraphCredentials } from './client.js';
 import { UpstreamError } from './errors.js';
+import { writingTo, type GroupChangeListener } from './group-changes.js';
 import { writeReceipt } from './group-writes.js';
 
 /**
@@ -7,6 +8,7 @@ import { writeReceipt } from './group-writes.js';
  * (https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/reference):
  * create, reset the invite link, remove participants, approve or reject join requests. Every body
  * carries `messaging_product: whatsapp`; inputs arrive already validated; none is ever retried.
+ * Each write to a group tells `changes` about it before it returns (the new invite link included).
  */
 
 export interface NewGroup {
@@ -49,6 +51,7 @@ export class LifecycleWriter {
   constructor(
     private readonly client: GraphClient,
     private readonly credentials: GraphCredentials,
+    private readonly changes?: GroupChangeListener,
   ) {}
 
   /** `POST /{v}/{phone-number-id}/groups`. */
@@ -69,19 +72,26 @@ export class LifecycleWriter {
 
   /** `POST /{v}/{group-id}/invite_link`: a new link; every earlier one stops working. */
   async resetInviteLink(groupId: string): Promise<string> {
-    const answer = await this.client.call<{ invite_link?: unknown }>(
-      {
-        method: 'POST',
-        path: `/${encodeURIComponent(groupId)}/invite_link`,
-        route: { kind: 'invite_link.reset', template: '/{group-id}/invite_link', groupId },
-        body: { json: { messaging_product: 'whatsapp' } },
+    return writingTo(
+      this.changes,
+      groupId,
+      async () => {
+        const answer = await this.client.call<{ invite_link?: unknown }>(
+          {
+            method: 'POST',
+            path: `/${encodeURIComponent(groupId)}/invite_link`,
+            route: { kind: 'invite_link.reset', template: '/{group-id}/invite_link', groupId },
+            body: { json: { messaging_product: 'whatsapp' } },
+          },
+          this.credentials,
+        );
+        if (typeof answer?.invite_link !== 'string' || answer.invite_link.length === 0) {
+          throw new UpstreamError('UPSTREAM_ERROR', `The Graph API reset the invite link of group ${groupId} without answering the new link`);
+        }
+        return answer.invite_link;
       },
-      this.credentials,
+      (inviteLink) => ({ inviteLink }),
     );
-    if (typeof answer?.invite_link !== 'string' || answer.invite_link.length === 0) {
-      throw new UpstreamError('UPSTREAM_ERROR', `The Graph API reset the invite link of group ${groupId} without answering the new link`);
-    }
-    return answer.invite_link;
   }
 
   /**
@@ -89,7 +99,11 @@ export class LifecycleWriter {
    * participants (131201 partial success, 131202 duplicate, 131212 not in the group) are the
    * outcome's `failed`: the participants the error names, or all of them when it names none.
    */
-  async removeParticipants(groupId: string, participants: readonly string[]): Promise<RemovalOutcome> {
+  removeParticipants(groupId: string, participants: readonly string[]): Promise<RemovalOutcome> {
+    return writingTo(this.changes, groupId, () => this.#removeParticipants(groupId, participants));
+  }
+
+  async #removeParticipants(groupId: string, participants: readonly string[]): Promise<RemovalOutcome> {
     let answer: unknown;
     try {
       answer = await this.client.call(
@@ -120,7 +134,11 @@ export class LifecycleWriter {
    * The answer lists `approved_join_requests`/`rejected_join_requests` and `failed_join_requests`
    * with each one's errors. A whole-request 131213/131203 fails every id of the request.
    */
-  async answerJoinRequests(groupId: string, ids: readonly string[], decision: 'approve' | 'reject'): Promise<JoinRequestsOutcome> {
+  answerJoinRequests(groupId: string, ids: readonly string[], decision: 'approve' | 'reject'): Promise<JoinRequestsOutcome> {
+    return writingTo(this.changes, groupId, () => this.#answerJoinRequests(groupId, ids, decision));
+  }
+
+  async #answerJoinRequests(groupId: string, ids: readonly string[], decision: 'approve' | 'reject'): Promise<JoinRequestsOutcome> {
     let answer: unknown;
     try {
       answer = await this.client.call(

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { GraphCredentials } from './client.js';
+import type { GroupCache } from './group-cache.js';
 import { relativeUrl, type GraphObject, type GraphRead, type GraphReader } from './graph-reader.js';
 
 export type ReadLoader = DataLoader<GraphRead, GraphObject, string> & {
@@ -11,11 +12,12 @@ export type ReadLoader = DataLoader<GraphRead, GraphObject, string> & {
  * The GETs of one GraphQL request and one caller, coalesced: every node and edge read made while
  * the operation runs goes to the reader together, so 20 `inviteLink`s and a page's group nodes
  * travel in one batch request. A read is identified by its relative URL; the same URL is read once.
+ * With the group cache, the batch is answered from it where it can, and the rest goes upstream together.
  */
-export function createReadLoader(reader: GraphReader, credentials: GraphCredentials): ReadLoader {
+export function createReadLoader(reader: GraphReader, credentials: GraphCredentials, groupCache?: GroupCache): ReadLoader {
   // Our own cache map: `forget` drops every read of one group, whatever its parameters.
   const cache = new Map<string, Promise<GraphObject>>();
-  const loader = new DataLoader<GraphRead, GraphObject, string>((reads) => reader.read(reads, credentials), {
+  const loader = new DataLoader<GraphRead, GraphObject, string>((reads) => (groupCache ? groupCache.read(reader, reads, credentials) : reader.read(reads, credentials)), {
     cacheKeyFn: relativeUrl,
     cacheMap: cache,
     // One post-promise job later than DataLoader's default: group loaders dispatch on the default

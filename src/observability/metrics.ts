@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GraphCall, GraphCallObserver } from '../graph/client.js';
 import { UpstreamError } from '../graph/errors.js';
+import type { GroupCacheObserver } from '../graph/group-cache.js';
 import { refusesMechanism } from '../graph/graph-reader.js';
 import { THROTTLE_SCOPES, type ThrottleScope } from '../graph/throttle-scopes.js';
 import { GRAPH_REQUEST_KINDS, graphRequestKind, type GraphRequestKind } from './graph-request.js';
@@ -133,6 +134,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly groupCacheReads = new Counter({
+    name: 'group_cache_reads_total',
+    help: 'Cacheable group reads (nodes, invite links, first join request pages) by outcome: hit, partial (only missing fields read), miss, or bypass (the cache store unreachable: read upstream).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly groupCacheInvalidations = new Counter({
+    name: 'group_cache_invalidations_total',
+    help: 'Groups dropped from the group cache for every token, by source: webhook or write.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   constructor({ knownOperationNames, processMetrics = true }: GatewayMetricsOptions = {}) {
     this.operationNames = new OperationNames(MAX_OPERATION_NAMES, knownOperationNames);
     if (processMetrics) collectDefaultMetrics({ register: this.registry });
@@ -228,6 +242,24 @@ export class GatewayMetrics {
 
   subscriberDisconnected(): void {
     this.subscribers.dec();
+  }
+
+  /** What the group cache reports about its reads and invalidations. */
+  readonly groupCacheObserver: GroupCacheObserver = {
+    lookup: (outcome) => this.groupCacheReads.inc({ outcome }),
+    invalidated: (source, groups) => this.groupCacheInvalidations.inc({ source }, groups),
+  };
+
+  /** A gauge of whether the group cache serves records now (0: its Redis is unreachable), read at each scrape. */
+  watchGroupCache(available: () => boolean): void {
+    new Gauge({
+      name: 'group_cache_available',
+      help: 'Whether the group cache serves records now: 1, or 0 while its store (Redis) is unreachable and reads go to the Graph API.',
+      registers: [this.registry],
+      collect() {
+        this.set(available() ? 1 : 0);
+      },
+    });
   }
 
   cacheLookup(cache: string, hit: boolean): void {

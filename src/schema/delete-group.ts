@@ -35,13 +35,9 @@ builder.mutationField('deleteGroup', (t) =>
     args: { input: t.arg({ type: DeleteGroupInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const id = assertGroupId(String(input.id));
-      const writer = context.graph.groupWriter;
-      try {
-        const { requestId } = await writer.delete(id);
-        return { id, requestId };
-      } finally {
-        context.graph.groups.forget(id);
-      }
+      // The writer drops the group from this request's reads and from the group cache.
+      const { requestId } = await context.graph.groupWriter.delete(id);
+      return { id, requestId };
     },
   }),
 );

@@ -134,7 +134,7 @@ builder.subscriptionField('groupEvents', (t) =>
     // A subscription keeps one context for its lifetime: each event reads `group` afresh.
     resolve: (event, _args, context) => {
       if (event instanceof SubscriptionFailure) throw event.error;
-      context.graph.groups.clearAll();
+      context.graph.forgetReads();
       return event;
     },
   }),

@@ -1,4 +1,3 @@
-import { readGroupList } from '../graph/group-lists.js';
 import { pageRequest } from '../graph/paging.js';
 import { builder } from './builder.js';
 import { connectionType } from './connection.js';
@@ -25,8 +24,7 @@ builder.queryField('groups', (t) =>
     resolve: async (_root, args, context) => {
       const phoneNumberId = assertPhoneNumberId(String(args.phoneNumberId));
       const request = pageRequest(args, 'groups');
-      const { credentials, client } = context.graph;
-      const page = await readGroupList(client, credentials, phoneNumberId, request);
+      const page = await context.graph.groupList(phoneNumberId, request);
       return { ...page, edges: page.edges.map((edge) => ({ ...edge, node: partialGroup(edge.node, Object.keys(edge.node)) })) };
     },
   }),

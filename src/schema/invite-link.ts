@@ -28,17 +28,9 @@ builder.mutationField('resetGroupInviteLink', (t) =>
     args: { input: t.arg({ type: ResetGroupInviteLinkInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const id = assertGroupId(String(input.id));
-      const { lifecycleWriter, groups, reads } = context.graph;
-      try {
-        const inviteLink = await lifecycleWriter.resetInviteLink(id);
-        // The old link is gone upstream: later reads in this operation see the new one, without asking.
-        groups.forget(id);
-        reads.prime({ id, edge: 'invite_link', params: {} }, { messaging_product: 'whatsapp', invite_link: inviteLink });
-        return { id, inviteLink };
-      } catch (error) {
-        groups.forget(id);
-        throw error;
-      }
+      // The writer primes this request's reads with the new link: later reads in the operation see it without asking.
+      const inviteLink = await context.graph.lifecycleWriter.resetInviteLink(id);
+      return { id, inviteLink };
     },
   }),
 );

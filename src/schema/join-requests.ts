@@ -76,13 +76,8 @@ async function answer(
 ): Promise<AnsweredResult> {
   const id = assertGroupId(String(input.id));
   const ids = checkJoinRequestIds(input.joinRequestIds.map(String));
-  const { lifecycleWriter, groups } = context.graph;
-  try {
-    return { id, outcome: await lifecycleWriter.answerJoinRequests(id, ids, decision) };
-  } finally {
-    // Participants and pending requests changed: later reads in this operation ask again.
-    groups.forget(id);
-  }
+  // Participants and pending requests change: the writer drops the group from this request's reads and the cache.
+  return { id, outcome: await context.graph.lifecycleWriter.answerJoinRequests(id, ids, decision) };
 }
 
 function checkJoinRequestIds(ids: readonly string[]): string[] {

@@ -49,18 +49,14 @@ builder.mutationField('removeGroupParticipants', (t) =>
     resolve: async (_root, { input }, context) => {
       const id = assertGroupId(String(input.id));
       const participants = checkParticipants(input.participants);
-      const { lifecycleWriter, groups } = context.graph;
-      try {
-        const outcome = await lifecycleWriter.removeParticipants(id, participants);
-        return {
-          id,
-          requestId: outcome.requestId,
-          removed: outcome.removed,
-          failed: outcome.failed.map((f) => ({ participant: f.item, code: f.code, message: f.message })),
-        };
-      } finally {
-        groups.forget(id);
-      }
+      // The writer drops the group from this request's reads and from the group cache.
+      const outcome = await context.graph.lifecycleWriter.removeParticipants(id, participants);
+      return {
+        id,
+        requestId: outcome.requestId,
+        removed: outcome.removed,
+        failed: outcome.failed.map((f) => ({ participant: f.item, code: f.code, message: f.message })),
+      };
     },
   }),
 );

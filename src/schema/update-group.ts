@@ -117,9 +117,8 @@ builder.mutationField('updateGroup', (t) =>
         }
         return result;
       } finally {
+        // (Each write drops the group from this request's reads and the group cache itself.)
         reserved?.release();
-        // Whatever happened upstream, later reads in this request must not see the old group.
-        context.graph.groups.forget(id);
       }
     },
   }),

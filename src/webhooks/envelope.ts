@@ -43,6 +43,15 @@ export function groupChangesOf(body: unknown): GroupChange[] {
 }
 
 /**
+ * The groups these changes say changed (a creation that failed names none). Messages and their
+ * statuses change no group data: they name none.
+ */
+export function groupIdsOf(changes: readonly GroupChange[]): string[] {
+  const ids = changes.filter(({ field }) => field !== 'messages').map(({ item }) => stringAt(item, 'group_id'));
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+/**
  * The group part of a `messages` change (Meta, "Webhooks for Groups API"): inbound messages that
  * carry `group_id`, and statuses with `recipient_type: group` (one entry per participant and
  * status). Messages and statuses of one-to-one chats are not group events and are skipped.

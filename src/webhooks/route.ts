@@ -4,7 +4,8 @@ import { EventStoreUnavailable } from '../events/event-store.js';
 import type { GroupEvents } from '../events/group-events.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics, WebhookOutcome } from '../observability/metrics.js';
-import { groupChangesOf } from './envelope.js';
+import { GroupCacheUnavailable, type GroupCache } from '../graph/group-cache.js';
+import { groupChangesOf, groupIdsOf } from './envelope.js';
 import { SignatureCheck } from './signature.js';
 
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
@@ -18,6 +19,8 @@ export interface WebhookRouteOptions {
   verifyToken: string | undefined;
   events: GroupEvents;
   logger: Logger;
+  /** Drops the groups a delivery is about, on every replica, before it is acknowledged; undefined when off. */
+  groupCache?: GroupCache | undefined;
   /** Counts each request by outcome; undefined with METRICS=false. */
   metrics?: GatewayMetrics | undefined;
   /** WEBHOOK_MAX_CONCURRENT_BODIES: bodies being read (and handled) at once; beyond it 503. */
@@ -34,7 +37,7 @@ export interface WebhookRouteOptions {
  * well-formed signature header is refused unread, at most `maxConcurrentBodies` bodies (3 MB each)
  * are read at once, and each must arrive within `bodyTimeoutMs`.
  */
-export function createWebhookRoute({ appSecret, verifyToken, events, logger, metrics, maxConcurrentBodies = 16, bodyTimeoutMs = 10_000 }: WebhookRouteOptions) {
+export function createWebhookRoute({ appSecret, verifyToken, events, groupCache, logger, metrics, maxConcurrentBodies = 16, bodyTimeoutMs = 10_000 }: WebhookRouteOptions) {
   if (!appSecret) logger.warn('webhooks: WHATSAPP_APP_SECRET is not set, so POST /webhooks/whatsapp refuses every delivery (503): signatures cannot be checked');
   if (!verifyToken) logger.warn('webhooks: WHATSAPP_WEBHOOK_VERIFY_TOKEN is not set, so GET /webhooks/whatsapp refuses Meta\'s verification (403)');
 
@@ -82,11 +85,14 @@ export function createWebhookRoute({ appSecret, verifyToken, events, logger, met
       return reply(res, 'not_json', 400, 'The body is not JSON');
     }
     try {
-      const { published, duplicates, tooOld } = await events.receive(groupChangesOf(payload));
+      const changes = groupChangesOf(payload);
+      // First: a subscriber reading the group on an event, and every later read, sees it afresh.
+      await groupCache?.invalidate(groupIdsOf(changes), 'webhook');
+      const { published, duplicates, tooOld } = await events.receive(changes);
       logger.debug({ published: published.length, duplicates, tooOld }, 'webhooks: delivery received');
       return reply(res, 'accepted', 200, 'EVENT_RECEIVED');
     } catch (error) {
-      const unavailable = error instanceof EventStoreUnavailable;
+      const unavailable = error instanceof EventStoreUnavailable || error instanceof GroupCacheUnavailable;
       logger.error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'webhooks: could not store a delivery; Meta will retry it');
       return reply(res, 'store_failed', unavailable ? 503 : 500, 'Could not store the event; retry later');
     }
