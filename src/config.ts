@@ -65,7 +65,33 @@ export const SETTINGS = {
   REDIS_URL: {
     key: 'redisUrl', schema: z.url({ protocol: /^rediss?$/ }).optional(),
     default: 'unset → one process',
-    doc: '`redis://` or `rediss://` URL shared by every replica: event fan-out, history and de-duplication. See [Events and webhooks](events-and-webhooks.md).',
+    doc: '`redis://` or `rediss://` URL shared by every replica: event fan-out, history and de-duplication. See [Events and webhooks](events-and-webhooks.md). In production it must be `rediss://` or carry a password (`redis://:<password>@host:6379`) unless its host is loopback. Needs `EVENTS_SIGNING_KEY` or `WHATSAPP_APP_SECRET` (start-up error otherwise, in any `NODE_ENV`).',
+  },
+  EVENTS_SIGNING_KEY: {
+    key: 'eventsSigningKey', schema: z.string().min(32, 'must be at least 32 characters (a random secret every replica shares)').optional(),
+    default: 'unset → derived from `WHATSAPP_APP_SECRET`',
+    doc: 'The secret every replica shares (at least 32 characters; Redis never sees it): stored events and write-ledger entries carry an HMAC under a key derived from it, and [token fingerprints](events-and-webhooks.md#token-fingerprints) are keyed with another. Set it to rotate the app secret without losing the event history and ledger; unset with no app secret either: a random key per process (fine without `REDIS_URL`, refused with it).',
+  },
+  WEBHOOK_MAX_AGE_S: {
+    // Meta retries a delivery for up to 7 days: 8 days leaves a day of margin.
+    key: 'webhookMaxAgeSeconds', schema: positiveInt(8 * 24 * 3600),
+    default: '`691200` (8 days)',
+    doc: 'Webhook group items whose `timestamp` is older are acknowledged (200) and dropped (`events_too_old_total`); dedupe keys live this long (plus how far an item is stamped ahead of this clock), so a repeat of the same bytes is always either known or too old. Meta retries for up to 7 days.',
+  },
+  WEBHOOK_DEDUPE_MAX_KEYS: {
+    key: 'webhookDedupeMaxKeys', schema: positiveInt(100_000),
+    default: '`100000`',
+    doc: 'Dedupe keys kept in one process without `REDIS_URL` (in Redis they expire by TTL); past it the oldest are forgotten first.',
+  },
+  WEBHOOK_MAX_CONCURRENT_BODIES: {
+    key: 'webhookMaxConcurrentBodies', schema: positiveInt(16),
+    default: '`16`',
+    doc: 'Webhook bodies read (and handled) at once; beyond it `503` with `Retry-After: 1`, unread (Meta retries). With 3 MB per body this bounds what senders without the secret can make the process hold.',
+  },
+  WEBHOOK_BODY_TIMEOUT_MS: {
+    schema: z.coerce.number().int().positive().optional(),
+    default: '`10000` (or `REQUEST_TIMEOUT_MS` when lower)',
+    doc: 'How long a webhook sender may take to send its body; past it `408` and the connection is closed. At most `REQUEST_TIMEOUT_MS` (checked at start-up): Meta\'s servers send 3 MB in far less.',
   },
   EVENT_RETENTION: {
     key: 'eventRetention', schema: positiveInt(10_000),
@@ -334,6 +360,8 @@ interface DerivedConfig {
   readonly production: boolean;
   /** HOST, else 127.0.0.1 in sandbox mode (the demo token is public) and 0.0.0.0 with GRAPH_API_URL. */
   readonly host: string;
+  /** WEBHOOK_BODY_TIMEOUT_MS, else 10 s (Meta's servers send 3 MB in far less), never over REQUEST_TIMEOUT_MS. */
+  readonly webhookBodyTimeoutMs: number;
   /** INVITE_SEND_CONCURRENCY, capped by UPSTREAM_MAX_CONCURRENCY_PER_TOKEN when that is set. */
   readonly inviteSendConcurrency: number;
   /** UPLOAD_WAIT_TIMEOUT_MS, else UPSTREAM_TIMEOUT_MS. */
@@ -385,6 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('GRAPH_API_URL: set but empty; give the Graph API origin (https://graph.facebook.com), or unset it to use the sandbox in development');
   }
   if (parsed.success && !emptyUpstream) problems.push(...upstreamProblems(parsed.data));
+  if (parsed.success) problems.push(...redisProblems(parsed.data));
   if (!parsed.success || problems.length) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   }
@@ -392,6 +421,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = PRODUCTION_NODE_ENV.test(e.NODE_ENV.trim());
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
+  if (e.WEBHOOK_BODY_TIMEOUT_MS !== undefined && e.WEBHOOK_BODY_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_BODY_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (a webhook body is at most 3 MB, sent by Meta\'s servers)');
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (it takes /metrics off the public port)');
@@ -402,6 +434,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const derived: DerivedConfig = {
     production,
     host: e.HOST ?? (e.GRAPH_API_URL ? '0.0.0.0' : '127.0.0.1'),
+    webhookBodyTimeoutMs: e.WEBHOOK_BODY_TIMEOUT_MS ?? Math.min(10_000, e.REQUEST_TIMEOUT_MS),
     inviteSendConcurrency: Math.min(e.INVITE_SEND_CONCURRENCY, e.UPSTREAM_MAX_CONCURRENCY_PER_TOKEN ?? Number.POSITIVE_INFINITY),
     corsOrigins: e.CORS_ORIGINS && Object.freeze([...e.CORS_ORIGINS]),
     uploadWaitTimeoutMs: e.UPLOAD_WAIT_TIMEOUT_MS ?? e.UPSTREAM_TIMEOUT_MS,
@@ -445,6 +478,24 @@ function upstreamProblems(e: Env): string[] {
     return ['GRAPH_API_URL: must be https:// when NODE_ENV=production (tokens travel in its Authorization header); http:// is only allowed to a loopback host'];
   }
   return [];
+}
+
+/**
+ * Redis holds the events every replica delivers and the writes that decide who sees them: in
+ * production it must be reached over TLS or with a password (unless it is on this machine), and
+ * replicas must share a key to sign what they store (their own random keys would reject each other's).
+ */
+function redisProblems(e: Env): string[] {
+  if (!e.REDIS_URL) return [];
+  const problems: string[] = [];
+  const url = new URL(e.REDIS_URL);
+  if (PRODUCTION_NODE_ENV.test(e.NODE_ENV.trim()) && url.protocol !== 'rediss:' && url.password === '' && !isLoopbackHost(url.hostname)) {
+    problems.push('REDIS_URL: must be rediss:// or carry a password (redis://:<password>@host:6379) when NODE_ENV=production, unless its host is loopback');
+  }
+  if (!e.EVENTS_SIGNING_KEY && !e.WHATSAPP_APP_SECRET) {
+    problems.push('EVENTS_SIGNING_KEY: required with REDIS_URL when WHATSAPP_APP_SECRET is not set (replicas sign stored events and key token fingerprints with a key they share)');
+  }
+  return problems;
 }
 
 /** `localhost`, 127.0.0.0/8 and ::1: addresses that never leave the machine. */

@@ -17,7 +17,7 @@ import { createReadLoader, type ReadLoader } from './graph/read-loader.js';
 import type { GraphGroup } from './graph/types.js';
 import { operationSignal, traceOf } from './request-state.js';
 import type { GroupEvents } from './events/group-events.js';
-import { tokenFingerprint } from './graph/token-fingerprint.js';
+import type { TokenFingerprint } from './graph/token-fingerprint.js';
 
 /** What every resolver gets. */
 export interface GatewayContext {
@@ -41,6 +41,8 @@ export interface ContextDependencies {
   defaultAccessToken: string | undefined;
   /** Told of each accepted write, so the caller receives the events it causes. */
   events?: GroupEvents | undefined;
+  /** The caller's fingerprint, keyed with the key the replicas share (it is kept in Redis). */
+  fingerprint: TokenFingerprint;
   /** The group cache (GROUP_CACHE_TTL_MS > 0): below the read loader, dropped by every write. */
   groupCache?: GroupCache | undefined;
   /** INVITE_SEND_CONCURRENCY: sends of one invite operation in flight at once. Default 4. */
@@ -146,7 +148,7 @@ export function createContextFactory(dependencies: ContextDependencies) {
     const token = credentialsOf(request, dependencies.defaultAccessToken);
     const events = dependencies.events;
     if (token instanceof GatewayError) return { graph: new GraphSession(dependencies, token), partialErrors: [], groupEvents: events };
-    const callerFingerprint = tokenFingerprint(token);
+    const callerFingerprint = dependencies.fingerprint(token);
     const onWrite = events && ((write: { route: GraphRoute; answer: unknown }) => events.recordWrite(callerFingerprint, write));
     // The signal aborts when the client goes away or the operation's time (OPERATION_TIMEOUT_MS) is up;
     // the trace (begun by the logging plugin) sends the request id upstream and counts the Graph calls.

@@ -34,6 +34,8 @@ import { useTracing } from './plugins/use-tracing.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 import { createWebhookRoute } from './webhooks/route.js';
+import { ReplicaKey } from './replica-key.js';
+import { tokenFingerprinter, type TokenFingerprint } from './graph/token-fingerprint.js';
 
 export interface GraphiQLDefaults {
   /** The tabs GraphiQL opens with on first load (GraphiQL's `defaultTabs`): query, variables and headers (JSON). */
@@ -61,6 +63,8 @@ export interface Gateway {
   metrics: GatewayMetrics | undefined;
   /** Group events: webhooks in, subscriptions out. */
   events: GroupEvents;
+  /** A caller's token fingerprint as this deployment's replicas all compute it (HMAC under the replicas' key). */
+  fingerprint: TokenFingerprint;
   /** `GET|POST /webhooks/whatsapp`, served in front of Yoga. */
   handleWebhook: ReturnType<typeof createWebhookRoute>;
   /** `GET /metrics`, served in front of Yoga or on METRICS_PORT (server.ts); undefined with METRICS=false. */
@@ -126,6 +130,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
   metrics?.watchUpstreamLoad(() => client.load);
   const reader = new GraphReader(client, { mode: config.batchMode, singleConcurrency: config.singleConcurrency });
   let ready = true;
+  const replicaKey = new ReplicaKey({ eventsSigningKey: config.eventsSigningKey, appSecret: config.appSecret });
+  const fingerprint = tokenFingerprinter(replicaKey.keyFor('token-fingerprint'));
   const events = new GroupEvents({
     redisUrl: config.redisUrl,
     retention: config.eventRetention,
@@ -133,6 +139,9 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     metrics,
     maxSubscriptionsPerToken: config.maxSubscriptionsPerToken,
     accessChecksPerSecond: config.eventAccessChecksPerSecond,
+    replicaKey,
+    maxAgeSeconds: config.webhookMaxAgeSeconds,
+    dedupeMaxKeys: config.webhookDedupeMaxKeys,
   });
   const groupCache = createGroupCache(config, logger, metrics);
   const handleWebhook = createWebhookRoute({
@@ -142,6 +151,8 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     events,
     logger,
     metrics,
+    maxConcurrentBodies: config.webhookMaxConcurrentBodies,
+    bodyTimeoutMs: config.webhookBodyTimeoutMs,
   });
 
   const handleMetrics = metrics && createMetricsRoute({ registry: metrics.registry, token: config.metricsToken, logger });
@@ -156,6 +167,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
       client,
       defaultAccessToken: config.defaultAccessToken,
       events,
+      fingerprint,
       groupCache,
       inviteSendConcurrency: config.inviteSendConcurrency,
     }),
@@ -236,6 +248,7 @@ export function createGateway({ config, graphApiUrl, logger, graphiql, webhookAp
     client,
     metrics,
     events,
+    fingerprint,
     handleWebhook,
     handleMetrics,
     markNotReady: () => {

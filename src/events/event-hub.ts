@@ -2,7 +2,7 @@ import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { GROUP_EVENTS_TOPIC, type EventStore } from './event-store.js';
-import { compareEventIds, type GroupEvent } from './group-event.js';
+import { compareEventIds, isEventId, type GroupEvent } from './group-event.js';
 
 /** Events read from the store per round trip when replaying. */
 const REPLAY_PAGE = 500;
@@ -18,24 +18,40 @@ export interface SubscribeOptions {
   bufferSize: number;
 }
 
+/** How long the live listener waits before it listens or reads again after a failure. */
+const RETRY_MS = 1000;
+
 /**
  * One listener per process on the store's pub/sub, fanned out to this process's subscribers, each
  * with its own bounded queue: a subscriber that stops reading fills only its own queue and is then
  * ended with SLOW_SUBSCRIBER, while the others keep receiving.
+ *
+ * A published message is only a notice: the hub then reads the store after the last event it
+ * delivered, so that only stored, checked events reach subscribers, in id order, and a message that
+ * names no event, a made-up one or one from the future changes nothing. Whatever fails (the
+ * listener, a read) is retried by itself every second; `listening` is false meanwhile (`/ready`).
  */
 export class EventHub {
   readonly #queues = new Set<SubscriberQueue>();
-  readonly #listening: AsyncIterator<GroupEvent>;
-  #lastId: string | undefined;
+  #messages: AsyncIterator<unknown> | undefined;
+  /** The last event delivered live; undefined until the store has told its newest id. */
+  #cursor: string | undefined;
+  #listenerDown = false;
+  #readFailing = false;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
+  /** The read in progress, and the one queued after it (every notice meanwhile shares that one). */
+  #reading: Promise<void> = Promise.resolve();
+  #queued: Promise<void> | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly logger: Logger,
     private readonly metrics?: GatewayMetrics,
   ) {
-    this.#listening = store.pubsub.subscribe(GROUP_EVENTS_TOPIC)[Symbol.asyncIterator]();
     void this.#listen();
-    store.onGap(() => void this.#catchUp());
+    void this.#pull();
+    store.onGap(() => void this.#pull());
   }
 
   subscribe(options: SubscribeOptions): AsyncGenerator<GroupEvent> {
@@ -52,14 +68,21 @@ export class EventHub {
     return this.#queues.size;
   }
 
+  /** Whether live events reach this process's subscribers now (false while the listener or its reads are being retried). */
+  get listening(): boolean {
+    return this.#cursor !== undefined && !this.#listenerDown && !this.#readFailing;
+  }
+
   /** Ends every subscription: clients see completion (and may resume elsewhere with `after`). */
   endAll(): void {
     for (const queue of this.#queues) queue.end();
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
     this.endAll();
-    await this.#listening.return?.();
+    await this.#messages?.return?.();
   }
 
   async *#deliver(queue: SubscriberQueue, { after, allowed }: SubscribeOptions): AsyncGenerator<GroupEvent> {
@@ -68,11 +91,11 @@ export class EventHub {
       if (after !== undefined) {
         for (;;) {
           const page = await this.store.readAfter(last!, REPLAY_PAGE);
-          for (const event of page) {
-            last = event.eventId;
+          for (const event of page.events) {
             if (queue.matches(event) && (await allowed(event))) yield event;
           }
-          if (page.length < REPLAY_PAGE) break;
+          if (page.last !== undefined) last = page.last;
+          if (!page.full) break;
         }
       }
       for (;;) {
@@ -93,37 +116,82 @@ export class EventHub {
     if (this.#queues.delete(queue)) this.metrics?.subscriberDisconnected();
   }
 
+  /** Listens on the topic for good: if the listener ever ends or fails, it starts again a second later. */
   async #listen(): Promise<void> {
-    try {
-      for (;;) {
-        const { value, done } = await this.#listening.next();
-        if (done) return;
-        this.#dispatch(value);
+    while (!this.#closed) {
+      const messages = this.store.pubsub.subscribe(GROUP_EVENTS_TOPIC)[Symbol.asyncIterator]();
+      this.#messages = messages;
+      try {
+        for (;;) {
+          const { value, done } = await messages.next();
+          if (done) break;
+          this.#notice(value);
+        }
+      } catch (error) {
+        this.logger.error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: live listener failed; restarting it');
       }
+      if (this.#closed) return;
+      this.#listenerDown = true;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      this.#listenerDown = false;
+      // Whatever was published while it was down.
+      void this.#pull();
+    }
+  }
+
+  /** A message on the topic: a notice to read the store, if it looks like one. */
+  #notice(message: unknown): void {
+    const eventId = (message as { eventId?: unknown } | null)?.eventId;
+    if (typeof message !== 'object' || typeof eventId !== 'string' || !isEventId(eventId)) {
+      this.metrics?.redisMessageRejected('pubsub');
+      return;
+    }
+    void this.#pull().then(() => {
+      // Announced, but not in the store after reading it: made up (or forged), so not delivered.
+      if (!this.#readFailing && this.#cursor !== undefined && compareEventIds(eventId, this.#cursor) > 0) this.metrics?.redisMessageRejected('pubsub');
+    });
+  }
+
+  /** Reads the store after the cursor, one read at a time. Never rejects. */
+  #pull(): Promise<void> {
+    if (this.#queued) return this.#queued;
+    const next = this.#reading.then(() => {
+      this.#queued = undefined;
+      return this.#readNew();
+    });
+    this.#queued = next;
+    this.#reading = next;
+    return next;
+  }
+
+  async #readNew(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      // First read: live delivery starts after what is already stored.
+      this.#cursor ??= await this.store.lastEventId();
+      for (;;) {
+        const page = await this.store.readAfter(this.#cursor, REPLAY_PAGE);
+        for (const event of page.events) this.#dispatch(event);
+        // Past entries that failed their checks too, or they would be read again forever.
+        if (page.last !== undefined && compareEventIds(page.last, this.#cursor) > 0) this.#cursor = page.last;
+        if (!page.full) break;
+      }
+      if (this.#readFailing) this.logger.info('events: live delivery reads the store again');
+      this.#readFailing = false;
     } catch (error) {
-      this.logger.error({ err: error }, 'events: live listener failed');
+      // Before the first read succeeded (Redis not reached yet at start-up) this is expected: debug only.
+      const level = this.#readFailing || this.#cursor === undefined ? 'debug' : 'warn';
+      this.logger[level]({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: could not read new events; retrying every second');
+      this.#readFailing = true;
+      clearTimeout(this.#retry);
+      this.#retry = setTimeout(() => void this.#pull(), RETRY_MS).unref();
     }
   }
 
   #dispatch(event: GroupEvent): void {
-    // Out of order or already seen (a catch-up after a reconnect overlaps live delivery).
-    if (this.#lastId !== undefined && compareEventIds(event.eventId, this.#lastId) <= 0) return;
-    this.#lastId = event.eventId;
+    if (this.#cursor !== undefined && compareEventIds(event.eventId, this.#cursor) <= 0) return;
+    this.#cursor = event.eventId;
     for (const queue of this.#queues) queue.offer(event);
-  }
-
-  /** After the live connection dropped and came back: what was published meanwhile, from the store. */
-  async #catchUp(): Promise<void> {
-    try {
-      for (;;) {
-        if (this.#lastId === undefined) return;
-        const page = await this.store.readAfter(this.#lastId, REPLAY_PAGE);
-        for (const event of page) this.#dispatch(event);
-        if (page.length < REPLAY_PAGE) return;
-      }
-    } catch (error) {
-      this.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: catch-up after reconnect failed');
-    }
   }
 }
 

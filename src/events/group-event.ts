@@ -1,20 +1,22 @@
 import type { GraphParticipant } from '../graph/types.js';
 
 /** The GraphQL type each webhook item becomes (one `groups[]` item, one event). */
-export type GroupEventKind =
-  | 'GroupCreated'
-  | 'GroupCreationFailed'
-  | 'GroupDeleted'
-  | 'GroupDeletionFailed'
-  | 'GroupSettingsUpdated'
-  | 'GroupParticipantsAdded'
-  | 'GroupParticipantsRemoved'
-  | 'GroupJoinRequestCreated'
-  | 'GroupJoinRequestRevoked'
-  | 'GroupSuspended'
-  | 'GroupSuspensionCleared'
-  | 'GroupMessageReceived'
-  | 'GroupMessageStatusChanged';
+export const GROUP_EVENT_KINDS = [
+  'GroupCreated',
+  'GroupCreationFailed',
+  'GroupDeleted',
+  'GroupDeletionFailed',
+  'GroupSettingsUpdated',
+  'GroupParticipantsAdded',
+  'GroupParticipantsRemoved',
+  'GroupJoinRequestCreated',
+  'GroupJoinRequestRevoked',
+  'GroupSuspended',
+  'GroupSuspensionCleared',
+  'GroupMessageReceived',
+  'GroupMessageStatusChanged',
+] as const;
+export type GroupEventKind = (typeof GROUP_EVENT_KINDS)[number];
 
 /** Who wrote a message, or whom a status is about: a `wa_id`, a business-scoped user id, a profile name. */
 export interface MessagePerson {
@@ -127,4 +129,30 @@ export function compareEventIds(a: string, b: string): number {
   const [, aMs = '0', aSeq = '0'] = EVENT_ID.exec(a) ?? [];
   const [, bMs = '0', bSeq = '0'] = EVENT_ID.exec(b) ?? [];
   return Number(aMs) - Number(bMs) || Number(aSeq) - Number(bSeq);
+}
+
+/**
+ * An event read back from a store (JSON text), or undefined when it is not one: not JSON, not an
+ * object, an unknown kind, or a field the resolvers rely on of the wrong type. Never throws.
+ */
+export function parseGroupEventData(json: unknown): GroupEventData | undefined {
+  if (typeof json !== 'string') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const event = value as Record<string, unknown>;
+  const optionalText = (key: string) => event[key] === undefined || typeof event[key] === 'string';
+  const valid =
+    (GROUP_EVENT_KINDS as readonly unknown[]).includes(event.kind) &&
+    typeof event.phoneNumberId === 'string' &&
+    Array.isArray(event.errors) &&
+    optionalText('groupId') &&
+    optionalText('requestId') &&
+    optionalText('occurredAt') &&
+    !('eventId' in event);
+  return valid ? (event as unknown as GroupEventData) : undefined;
 }

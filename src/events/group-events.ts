@@ -12,9 +12,13 @@ import { MemoryEventStore } from './memory-event-store.js';
 import { ReadAccessCache } from './read-access.js';
 import { RedisEventStore } from './redis-event-store.js';
 import { MemoryWriteLedger, RedisWriteLedger, writeOf, type WriteLedger } from './write-ledger.js';
+import { StoreSignature } from './store-signature.js';
+import { ReplicaKey } from '../replica-key.js';
 
 /** Events that may wait for one subscriber before it is disconnected as too slow. */
 export const SUBSCRIBER_BUFFER = 1000;
+/** WEBHOOK_MAX_AGE_S's default: Meta retries a delivery for up to 7 days, plus a day of margin. */
+export const WEBHOOK_MAX_AGE_SECONDS = 8 * 24 * 3600;
 
 export interface GroupEventsOptions {
   /** REDIS_URL; unset: one process. */
@@ -25,6 +29,12 @@ export interface GroupEventsOptions {
   subscriberBuffer?: number;
   /** Events published and dropped as duplicates, subscribers, access-cache lookups; undefined with METRICS=false. */
   metrics?: GatewayMetrics | undefined;
+  /** The key replicas share: stored events and ledger entries carry MACs under a key derived from it. Default: random (one process). */
+  replicaKey?: ReplicaKey | undefined;
+  /** WEBHOOK_MAX_AGE_S: older items are dropped; dedupe keys live at least this long. */
+  maxAgeSeconds?: number | undefined;
+  /** WEBHOOK_DEDUPE_MAX_KEYS: dedupe keys kept in this process without Redis. */
+  dedupeMaxKeys?: number | undefined;
   /** MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions one token may have open in this process (SSE and WebSocket). */
   maxSubscriptionsPerToken?: number;
   /** EVENT_ACCESS_CHECKS_PER_SECOND: upstream access checks one token may cause per second. */
@@ -56,19 +66,34 @@ export class GroupEvents {
   readonly #access: ReadAccessCache;
   readonly #bufferSize: number;
   readonly #metrics: GatewayMetrics | undefined;
+  readonly #maxAgeSeconds: number;
   readonly #maxPerToken: number;
   /** Open subscriptions per token fingerprint. */
   readonly #perToken = new Map<string, number>();
 
-  constructor({ redisUrl, retention, logger, subscriberBuffer = SUBSCRIBER_BUFFER, metrics, maxSubscriptionsPerToken = 100, accessChecksPerSecond }: GroupEventsOptions) {
+  constructor({
+    redisUrl,
+    retention,
+    logger,
+    subscriberBuffer = SUBSCRIBER_BUFFER,
+    metrics,
+    maxSubscriptionsPerToken = 100,
+    accessChecksPerSecond,
+    replicaKey = new ReplicaKey({}),
+    maxAgeSeconds = WEBHOOK_MAX_AGE_SECONDS,
+    dedupeMaxKeys = 100_000,
+  }: GroupEventsOptions) {
     if (redisUrl) {
-      const store = new RedisEventStore(redisUrl, retention, logger);
+      const signature = new StoreSignature(replicaKey.keyFor('event-mac'));
+      const store = new RedisEventStore({ url: redisUrl, retention, logger, signature, onRejected: (source) => metrics?.redisMessageRejected(source) });
       this.#store = store;
-      this.#ledger = new RedisWriteLedger(store.redis, logger);
+      this.#ledger = new RedisWriteLedger(store.redis, signature, logger, () => metrics?.redisMessageRejected('ledger'));
+      logger.info({ key: replicaKey.source }, 'events: stored events, ledger entries and token fingerprints are keyed from this secret');
     } else {
-      this.#store = new MemoryEventStore(retention);
+      this.#store = new MemoryEventStore(retention, dedupeMaxKeys);
       this.#ledger = new MemoryWriteLedger();
     }
+    this.#maxAgeSeconds = maxAgeSeconds;
     this.#hub = new EventHub(this.#store, logger, metrics);
     this.#access = new ReadAccessCache(metrics, accessChecksPerSecond);
     this.#bufferSize = subscriberBuffer;
@@ -77,17 +102,32 @@ export class GroupEvents {
   }
 
   /**
-   * Stores and publishes each group change in order; a change already taken (here or on another
-   * replica) is skipped. Throws EventStoreUnavailable when one cannot be stored: the webhook then
-   * answers 5xx and Meta sends it again (those already stored are recognised as repeats).
+   * The one place where a verified webhook's group changes become events: each is stored and
+   * published in order; a change already taken (here or on another replica) is skipped, and so is
+   * one stamped more than WEBHOOK_MAX_AGE_S ago (a replay: Meta's own retries stop after 7 days).
+   * Its dedupe key lives WEBHOOK_MAX_AGE_S (longer for an item stamped ahead of this clock), so
+   * whenever the same change comes again it is either still known or already too old.
+   * Throws EventStoreUnavailable when one cannot be stored: the webhook then answers 5xx and Meta
+   * sends it again (those already stored are recognised as repeats).
    */
-  async receive(changes: readonly GroupChange[]): Promise<{ published: GroupEvent[]; duplicates: number }> {
+  async receive(changes: readonly GroupChange[], now = Date.now()): Promise<{ published: GroupEvent[]; duplicates: number; tooOld: number }> {
     const published: GroupEvent[] = [];
     let duplicates = 0;
+    let tooOld = 0;
     for (const change of changes) {
       const event = eventFromChange(change);
       if (!event) continue;
-      const outcome = await this.#store.append(event, dedupeKeyOf(change));
+      // ASSUMPTION: every group item carries `timestamp` (Meta's samples and the sandbox do); one
+      // without cannot be judged by age and relies on its dedupe key alone.
+      const ageSeconds = event.occurredAt === undefined ? 0 : (now - Date.parse(event.occurredAt)) / 1000;
+      if (ageSeconds > this.#maxAgeSeconds) {
+        tooOld++;
+        this.#metrics?.eventTooOld(change.field);
+        continue;
+      }
+      // Stamped ahead of this clock (skew): its key lives as much longer, up to twice the window.
+      const dedupeSeconds = this.#maxAgeSeconds + Math.ceil(Math.min(this.#maxAgeSeconds, Math.max(0, -ageSeconds)));
+      const outcome = await this.#store.append(event, dedupeKeyOf(change), dedupeSeconds);
       if (outcome === 'duplicate') {
         duplicates++;
         this.#metrics?.eventDuplicate(change.field);
@@ -96,7 +136,7 @@ export class GroupEvents {
         this.#metrics?.eventPublished(change.field);
       }
     }
-    return { published, duplicates };
+    return { published, duplicates, tooOld };
   }
 
   /** Called with every accepted write a caller made (see GraphCredentials.onWrite). */
@@ -147,9 +187,9 @@ export class GroupEvents {
     return this.#hub.size;
   }
 
-  /** Undefined when ready; else which dependency is not (for `/ready`). */
+  /** Undefined when ready; else which dependency is not (for `/ready`): `redis`, or `events` while live delivery is being restarted. */
   unavailableDependency(): string | undefined {
-    return this.#store.unavailableDependency();
+    return this.#store.unavailableDependency() ?? (this.#hub.listening ? undefined : 'events');
   }
 
   /** Completes every subscription (shutdown). */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { GraphRoute } from '../graph/route.js';
 import type { Logger } from '../logger.js';
+import type { StoreSignature } from './store-signature.js';
 
 /** How long a write is remembered: its webhooks arrive within seconds, Meta's retries within days. */
 const REMEMBER_SECONDS = 24 * 3600;
@@ -63,30 +64,49 @@ export class MemoryWriteLedger implements WriteLedger {
   }
 }
 
-/** The same in Redis, so a webhook landing on another replica still finds the caller's writes. */
+/**
+ * The same in Redis, so a webhook landing on another replica still finds the caller's writes. Each
+ * entry's value is the MAC of its key name: an entry written by anyone without the replicas' key
+ * (to grant a token another group's events) is not believed.
+ */
 export class RedisWriteLedger implements WriteLedger {
   constructor(
     private readonly redis: Redis,
+    private readonly signature: StoreSignature,
     private readonly logger: Logger,
+    /** Told of each entry found with a value that is not its MAC. */
+    private readonly onForged: () => void = () => undefined,
   ) {}
 
   record(fingerprint: string, write: Write): void {
-    const keys = keysOf(fingerprint, write);
+    const keys = keysOf(fingerprint, write).map(redisKeyOf);
     if (keys.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.set(`whatsapp:writes:${key}`, '1', 'EX', REMEMBER_SECONDS);
+    for (const key of keys) pipeline.set(key, this.signature.sign(key), 'EX', REMEMBER_SECONDS);
     pipeline.exec().catch((error: unknown) => {
       this.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'events: could not remember a write');
     });
   }
 
   async knows(fingerprint: string, write: Write): Promise<boolean> {
-    const keys = keysOf(fingerprint, write).map((key) => `whatsapp:writes:${key}`);
+    const keys = keysOf(fingerprint, write).map(redisKeyOf);
     if (keys.length === 0) return false;
+    let values: (string | null)[];
     try {
-      return (await this.redis.exists(...keys)) > 0;
+      values = await this.redis.mget(...keys);
     } catch {
       return false;
     }
+    let known = false;
+    values.forEach((value, i) => {
+      if (value === null) return;
+      if (this.signature.verify(keys[i]!, value)) known = true;
+      else this.onForged();
+    });
+    return known;
   }
+}
+
+function redisKeyOf(key: string): string {
+  return `whatsapp:writes:${key}`;
 }

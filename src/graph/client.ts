@@ -75,7 +75,7 @@ export function observeAll(...observers: (GraphCallObserver | undefined)[]): Gra
 /** Who is calling: the caller's token travels in a header, never in a URL. */
 export interface GraphCredentials {
   token: string;
-  /** tokenFingerprint(token), when the caller has computed it already (once per GraphQL request). */
+  /** The token's fingerprint (see token-fingerprint.ts), when the caller has computed it already (once per GraphQL request). */
   fingerprint?: string | undefined;
   /**
    * Aborts the upstream call when the GraphQL request goes away or its time is up. An abort reason

@@ -15,8 +15,13 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** How one request to the webhook route ended: a fixed set, nothing taken from the request. */
 export const WEBHOOK_OUTCOMES = [
   'accepted', 'bad_signature', 'too_large', 'not_json', 'no_secret', 'store_failed', 'aborted', 'method_not_allowed', 'verification_ok', 'verification_refused',
+  'busy', 'body_timeout',
 ] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+/** Where a message read from Redis that was skipped came from: the pub/sub topic, the event stream, the write ledger. */
+export const REDIS_REJECTIONS = ['pubsub', 'stream', 'ledger'] as const;
+export type RedisRejection = (typeof REDIS_REJECTIONS)[number];
 
 export interface GatewayMetricsOptions {
   /** Operation names always kept as labels (the trusted documents' names). */
@@ -102,6 +107,18 @@ export class GatewayMetrics {
     labelNames: ['field'] as const,
     registers: [this.registry],
   });
+  private readonly tooOldEvents = new Counter({
+    name: 'events_too_old_total',
+    help: 'Webhook group changes acknowledged and dropped because their timestamp is older than WEBHOOK_MAX_AGE_S, by webhook field.',
+    labelNames: ['field'] as const,
+    registers: [this.registry],
+  });
+  private readonly redisRejections = new Counter({
+    name: 'redis_messages_rejected_total',
+    help: 'Messages read from Redis and skipped (not JSON, wrong shape, no valid MAC, or announcing an event the stream does not hold), by source: pubsub, stream, ledger.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
   private readonly subscribers = new Gauge({
     name: 'subscribers_connected',
     help: 'GraphQL subscriptions open now.',
@@ -133,6 +150,7 @@ export class GatewayMetrics {
     // Every kind appears from the start (at 0), so a rate() over it never starts from nothing.
     for (const kind of GRAPH_REQUEST_KINDS) this.graphRetries.inc({ kind }, 0);
     for (const outcome of WEBHOOK_OUTCOMES) this.webhooks.inc({ outcome }, 0);
+    for (const source of REDIS_REJECTIONS) this.redisRejections.inc({ source }, 0);
     for (const scope of THROTTLE_SCOPES) this.throttleRefusals.inc({ scope }, 0);
   }
 
@@ -203,6 +221,16 @@ export class GatewayMetrics {
   /** For the event publisher: one change not published again (already stored), by its webhook field. */
   eventDuplicate(field: string): void {
     this.duplicateEvents.inc({ field });
+  }
+
+  /** For the event publisher: one change older than WEBHOOK_MAX_AGE_S, acknowledged and dropped. */
+  eventTooOld(field: string): void {
+    this.tooOldEvents.inc({ field });
+  }
+
+  /** For the events module: one message read from Redis skipped as not trustworthy. */
+  redisMessageRejected(source: RedisRejection): void {
+    this.redisRejections.inc({ source });
   }
 
   subscriberConnected(): void {

@@ -22,6 +22,8 @@ let a: Replica;
 let b: Replica;
 let groups: string[];
 let sequence = 0;
+/** Items are stamped recently (older than WEBHOOK_MAX_AGE_S they are dropped), one second apart, going back. */
+const stampBase = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -67,7 +69,7 @@ function traffic(): string[] {
 }
 
 function settingsItem(groupId: string, subject: string): Record<string, unknown> {
-  return { timestamp: String(1_765_000_000 + ++sequence), group_id: groupId, type: 'group_settings_update', group_subject: { text: subject, update_successful: true } };
+  return { timestamp: String(stampBase - ++sequence), group_id: groupId, type: 'group_settings_update', group_subject: { text: subject, update_successful: true } };
 }
 
 /** `/ready` says nothing about the group cache: its Redis is reachable and nothing waits. */
@@ -164,7 +166,7 @@ describe('group cache on two replicas and one Redis', () => {
     expect(before.data.group.totalParticipantCount).toBe(3);
     const stored = sandbox.groups.get(id)!;
     sandbox.groups.update(id, { participants: stored.participants.slice(1) });
-    const left = { timestamp: String(1_765_000_000 + ++sequence), group_id: id, type: 'group_participants_remove', removed_participants: [{ wa_id: '1' }], initiated_by: 'participant' };
+    const left = { timestamp: String(stampBase - ++sequence), group_id: id, type: 'group_participants_remove', removed_participants: [{ wa_id: '1' }], initiated_by: 'participant' };
     expect((await postWebhook(b.webhookUrl, webhookBody('group_participants_update', left))).status).toBe(200);
     traffic();
     const afterLeave = await gql(a, `{ group(id: "${id}") { totalParticipantCount participants { waId } } }`);
@@ -175,7 +177,7 @@ describe('group cache on two replicas and one Redis', () => {
     const group = sandbox.groups.get(id)!;
     const request = sandbox.groups.newJoinRequest(group, { waId: '4915700000001' });
     sandbox.groups.update(id, { joinRequests: [...group.joinRequests, request] });
-    const created = { timestamp: String(1_765_000_000 + ++sequence), group_id: id, type: 'group_join_request_created', join_request_id: request.id, wa_id: '4915700000001' };
+    const created = { timestamp: String(stampBase - ++sequence), group_id: id, type: 'group_join_request_created', join_request_id: request.id, wa_id: '4915700000001' };
     expect((await postWebhook(b.webhookUrl, webhookBody('group_participants_update', created))).status).toBe(200);
     const afterRequest = await gql(a, `{ group(id: "${id}") { joinRequests { edges { node { id } } } } }`);
     expect(afterRequest.data.group.joinRequests.edges.map((e: any) => e.node.id)).toContain(request.id);

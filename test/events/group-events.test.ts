@@ -1,7 +1,6 @@
 /** Every webhook item type becomes its typed event, with the filters and the request-id route to its writer. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { tokenFingerprint } from '../../src/graph/token-fingerprint.js';
-import { ALL_GROUPS_TOKEN, postWebhook, startEventsGateway, subscribeWs, webhookBody, wsClient, type EventsGateway } from './support.js';
+import { ALL_GROUPS_TOKEN, nowStamp, postWebhook, startEventsGateway, subscribeWs, webhookBody, wsClient, type EventsGateway } from './support.js';
 
 let gw: EventsGateway;
 beforeAll(async () => (gw = await startEventsGateway()));
@@ -29,8 +28,8 @@ it('maps each webhook item to its GraphQL type and fields', async () => {
   const client = wsClient(gw.origin, ALL_GROUPS_TOKEN);
   const subscriber = await subscribeWs(client, SUBSCRIPTION);
   // A creation that failed has no group: it reaches only the token whose write got this request id.
-  gw.gateway.events.recordWrite(tokenFingerprint(ALL_GROUPS_TOKEN), { route: { kind: 'group.create', template: '/{phone-number-id}/groups', phoneNumberId: '15550100199' }, answer: { request_id: 'REQ-CREATE-FAIL' } });
-  const ts = '1764489600';
+  gw.gateway.events.recordWrite(gw.gateway.fingerprint(ALL_GROUPS_TOKEN), { route: { kind: 'group.create', template: '/{phone-number-id}/groups', phoneNumberId: '15550100199' }, answer: { request_id: 'REQ-CREATE-FAIL' } });
+  const ts = nowStamp();
   const items: [string, Record<string, unknown>][] = [
     ['group_lifecycle_update', { timestamp: ts, group_id: group, type: 'group_create', request_id: 'REQ-1', subject: 'Hikers', description: 'Weekend', invite_link: 'https://chat.whatsapp.com/AbC', join_approval_mode: 'approval_required' }],
     ['group_lifecycle_update', { timestamp: ts, type: 'group_create', request_id: 'REQ-CREATE-FAIL', errors: [{ code: 131215, message: 'Groups not enabled', title: 'Not eligible' }] }],
@@ -55,7 +54,7 @@ it('maps each webhook item to its GraphQL type and fields', async () => {
   for (const [field, item] of items) expect((await postWebhook(gw.webhookUrl, webhookBody(field, item))).status).toBe(200);
 
   const events = (await subscriber.waitForResults(8)).map((r) => r.data?.groupEvents);
-  const common = { groupId: group, phoneNumberId: '15550100199', occurredAt: '2025-11-30T08:00:00.000Z' };
+  const common = { groupId: group, phoneNumberId: '15550100199', occurredAt: new Date(Number(ts) * 1000).toISOString() };
   expect(events[0]).toEqual({
     __typename: 'GroupCreated', eventId: events[0].eventId, ...common, requestId: 'REQ-1', errors: [],
     subject: 'Hikers', description: 'Weekend', inviteLink: 'https://chat.whatsapp.com/AbC', joinApprovalMode: 'APPROVAL_REQUIRED',
@@ -90,7 +89,7 @@ it('filters by requestId, groupId and phoneNumberId', async () => {
   const byRequest = await subscribeWs(client, SUBSCRIPTION, { requestId: 'REQ-WANTED' });
   const byGroup = await subscribeWs(client, SUBSCRIPTION, { groupId: second });
   const byPhone = await subscribeWs(client, SUBSCRIPTION, { phoneNumberId: '15550009999' });
-  const deleted = (groupId: string, requestId: string) => ({ timestamp: '1764489700', group_id: groupId, type: 'group_delete', request_id: requestId, errors: [{ code: 1, message: 'x' }] });
+  const deleted = (groupId: string, requestId: string) => ({ timestamp: nowStamp(), group_id: groupId, type: 'group_delete', request_id: requestId, errors: [{ code: 1, message: 'x' }] });
   await postWebhook(gw.webhookUrl, webhookBody('group_lifecycle_update', deleted(first, 'REQ-OTHER')));
   await postWebhook(gw.webhookUrl, webhookBody('group_lifecycle_update', deleted(first, 'REQ-WANTED')));
   await postWebhook(gw.webhookUrl, webhookBody('group_lifecycle_update', deleted(second, 'REQ-SECOND')));

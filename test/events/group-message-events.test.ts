@@ -2,7 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaJson } from '../../src/sandbox/index.js';
 import { seedTenant } from '../sandbox/tenants.js';
-import { ALL_GROUPS_TOKEN, postWebhook, signatureOf, startEventsGateway, subscribeWs, wsClient, type EventsGateway } from './support.js';
+import { ALL_GROUPS_TOKEN, nowStamp, postWebhook, signatureOf, startEventsGateway, subscribeWs, wsClient, type EventsGateway } from './support.js';
+
+/** Every item's timestamp: recent (items older than WEBHOOK_MAX_AGE_S are dropped). */
+const STAMP = nowStamp();
 
 let gw: EventsGateway;
 beforeAll(async () => (gw = await startEventsGateway()));
@@ -27,7 +30,7 @@ function messagesWebhook(value: Record<string, unknown>, phoneNumberId = '155501
 let sequence = 0;
 function status(groupId: string, state: string, participant: Record<string, string> = {}): Record<string, unknown> {
   sequence++;
-  return { id: `wamid.OUT${sequence}`, status: state, timestamp: '1764489600', recipient_id: groupId, recipient_type: 'group', ...participant };
+  return { id: `wamid.OUT${sequence}`, status: state, timestamp: STAMP, recipient_id: groupId, recipient_type: 'group', ...participant };
 }
 
 describe('status webhooks of group messages', () => {
@@ -41,7 +44,7 @@ describe('status webhooks of group messages', () => {
       status(group, 'read', { recipient_participant_user_id: 'US.13491208655302741918' }),
       status(group, 'failed'),
       // Not a group status (a one-to-one message): not a group event.
-      { id: 'wamid.PERSON', status: 'delivered', timestamp: '1764489600', recipient_id: '16505553333' },
+      { id: 'wamid.PERSON', status: 'delivered', timestamp: STAMP, recipient_id: '16505553333' },
     ];
     (statuses[4] as { errors?: unknown }).errors = [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }];
     const contacts = [{ wa_id: '16505551111', profile: { name: 'Ana' } }, { user_id: 'US.13491208655302741918', profile: { name: 'Bo' } }];
@@ -49,7 +52,7 @@ describe('status webhooks of group messages', () => {
     expect((await postWebhook(gw.webhookUrl, body)).status).toBe(200);
 
     const events = (await subscriber.waitForResults(5)).map((r) => r.data?.groupEvents);
-    const common = { __typename: 'GroupMessageStatusChanged', eventId: expect.any(String), groupId: group, phoneNumberId: '15550100199', occurredAt: '2025-11-30T08:00:00.000Z' };
+    const common = { __typename: 'GroupMessageStatusChanged', eventId: expect.any(String), groupId: group, phoneNumberId: '15550100199', occurredAt: new Date(Number(STAMP) * 1000).toISOString() };
     expect(events).toEqual([
       { ...common, errors: [], messageId: statuses[0]!.id, status: 'SENT', participant: null },
       { ...common, errors: [], messageId: statuses[1]!.id, status: 'DELIVERED', participant: { waId: '16505551111', userId: null, name: 'Ana' } },
@@ -85,7 +88,7 @@ describe('inbound group messages', () => {
   it('become GroupMessageReceived with the sender, type, text or media, and the message replied to', async () => {
     const [group] = gw.sandbox.demoGroupIds as [string];
     const subscriber = await subscribeWs(wsClient(gw.origin, ALL_GROUPS_TOKEN), SUBSCRIPTION, { groupId: group });
-    const base = { timestamp: '1764489600', group_id: group };
+    const base = { timestamp: STAMP, group_id: group };
     const messages = [
       { ...base, id: 'wamid.IN1', from: '16505551111', type: 'text', text: { body: 'Hello all' } },
       { ...base, id: 'wamid.IN2', from: '16505552222', from_user_id: 'US.42', type: 'image', image: { id: '9001', mime_type: 'image/jpeg', sha256: 'abc=', caption: 'Look' }, context: { id: 'wamid.IN1' } },
@@ -93,13 +96,13 @@ describe('inbound group messages', () => {
       { ...base, id: 'wamid.IN4', from: '16505551111', type: 'unsupported', errors: [{ code: 130501, title: 'Message type is not currently supported', message: 'Message type is not currently supported' }] },
       { ...base, id: 'wamid.IN5', from: '16505551111', type: 'interactive_future_type' },
       // A one-to-one message (no group_id): not a group event.
-      { id: 'wamid.IN6', timestamp: '1764489600', from: '16505551111', type: 'text', text: { body: 'just to you' } },
+      { id: 'wamid.IN6', timestamp: STAMP, from: '16505551111', type: 'text', text: { body: 'just to you' } },
     ];
     const contacts = [{ wa_id: '16505551111', profile: { name: 'Ana' } }, { wa_id: '16505552222', user_id: 'US.42', profile: { name: 'Bo' } }];
     expect((await postWebhook(gw.webhookUrl, messagesWebhook({ contacts, messages }))).status).toBe(200);
 
     const events = (await subscriber.waitForResults(5)).map((r) => r.data?.groupEvents);
-    const common = { __typename: 'GroupMessageReceived', eventId: expect.any(String), groupId: group, phoneNumberId: '15550100199', occurredAt: '2025-11-30T08:00:00.000Z', errors: [] };
+    const common = { __typename: 'GroupMessageReceived', eventId: expect.any(String), groupId: group, phoneNumberId: '15550100199', occurredAt: new Date(Number(STAMP) * 1000).toISOString(), errors: [] };
     const ana = { waId: '16505551111', userId: null, name: 'Ana' };
     expect(events).toEqual([
       { ...common, messageId: 'wamid.IN1', from: ana, type: 'TEXT', text: 'Hello all', media: null, replyToMessageId: null },
@@ -125,7 +128,7 @@ describe('tenants', () => {
     const filteredOut = await subscribeWs(wsClient(gw.origin, owner.token), SUBSCRIPTION, { phoneNumberId: other.phoneNumberId });
     const body = messagesWebhook(
       {
-        messages: [{ id: 'wamid.T1', timestamp: '1764489600', group_id: group, from: '16505551111', type: 'text', text: { body: 'mine' } }],
+        messages: [{ id: 'wamid.T1', timestamp: STAMP, group_id: group, from: '16505551111', type: 'text', text: { body: 'mine' } }],
         statuses: [status(group, 'delivered', { recipient_participant_id: '16505551111' })],
       },
       owner.phoneNumberId,

@@ -48,10 +48,17 @@ export async function postWebhook(
 }
 
 let itemSequence = 0;
-/** A distinct status item for a group (a suspension), so each post is a new change. */
+const loadedAt = Math.floor(Date.now() / 1000);
+/** Unix seconds now, as Meta's samples quote them: items older than WEBHOOK_MAX_AGE_S are dropped. */
+export function nowStamp(offsetSeconds = 0): string {
+  return String(Math.floor(Date.now() / 1000) + offsetSeconds);
+}
+
+/** A distinct status item for a group (a suspension), stamped now, so each post is a new change. */
 export function suspendItem(groupId: string, type: 'group_suspend' | 'group_suspend_cleared' = 'group_suspend'): Record<string, unknown> {
   itemSequence++;
-  return { timestamp: String(1_764_000_000 + itemSequence), group_id: groupId, type };
+  // Distinct however many are made in a second: one second earlier each, from when this module loaded.
+  return { timestamp: String(loadedAt - itemSequence), group_id: groupId, type };
 }
 
 export interface EventsGateway {

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import { metaJson } from '../../src/sandbox/index.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { subscribeSse } from './sse.js';
-import { ALL_GROUPS_TOKEN, EVENT_FIELDS, postWebhook, startEventsGateway, subscribeWs, suspendItem, webhookBody, wsClient, type EventsGateway } from './support.js';
+import { ALL_GROUPS_TOKEN, EVENT_FIELDS, nowStamp, postWebhook, startEventsGateway, subscribeWs, suspendItem, webhookBody, wsClient, type EventsGateway } from './support.js';
 
 const SUBSCRIPTION = `subscription { groupEvents { ${EVENT_FIELDS} } }`;
 const REPLAY_ALL = 'subscription { groupEvents(after: "0-0") { eventId groupId } }';
@@ -18,7 +18,7 @@ const OTHER_TOKEN = 'events-token-also-sees-all';
 
 /** A signed webhook with `count` suspensions of `count` different (made-up) groups. */
 function manyGroupsBody(count: number): string {
-  const groups = Array.from({ length: count }, (_, i) => ({ timestamp: String(1_764_100_000 + i), group_id: `Y2FwaV9ncm91cDo${String(100000 + i)}`, type: 'group_suspend' }));
+  const groups = Array.from({ length: count }, (_, i) => ({ timestamp: nowStamp(-i), group_id: `Y2FwaV9ncm91cDo${String(100000 + i)}`, type: 'group_suspend' }));
   return metaJson({
     object: 'whatsapp_business_account',
     entry: [{ id: '102290129340398', changes: [{ field: 'group_status_update', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100199', phone_number_id: '15550100199' }, groups } }] }],

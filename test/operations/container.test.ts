@@ -30,7 +30,8 @@ interface ComposeService {
   ports?: string[];
   volumes?: string[];
 }
-const compose = parseYaml(read('compose.yaml')) as { services: Record<string, ComposeService> };
+/** compose.yaml as `docker compose` reads it with no variables set: `${NAME:-default}` is its default. */
+const compose = parseYaml(read('compose.yaml').replace(/\$\{\w+:-([^}]*)\}/g, '$1')) as { services: Record<string, ComposeService> };
 
 /** The instruction as written (flags included), continuation lines joined. */
 function textOf(instruction: Instruction): string {
@@ -110,7 +111,12 @@ describe('compose.yaml', () => {
     expect(graphApi?.command).toEqual(['node', 'dist/src/sandbox/main.js']);
     expect(gateway?.deploy?.replicas).toBe(2);
     expect(gateway?.environment?.GRAPH_API_URL).toBe(`http://graph-api:${graphApi?.environment?.SANDBOX_PORT}`);
-    expect(gateway?.environment?.REDIS_URL).toBe('redis://redis:6379');
+    // Redis asks for a password, and the gateway's URL carries the same one (issue 18.6).
+    const password = redis?.command?.[redis.command.indexOf('--requirepass') + 1];
+    expect(password).toBeTruthy();
+    expect(gateway?.environment?.REDIS_URL).toBe(`redis://:${password}@redis:6379`);
+    expect(redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', '-a', password, '--no-auth-warning', 'ping']);
+    expect(gateway?.environment?.EVENTS_SIGNING_KEY?.length).toBeGreaterThanOrEqual(32);
     expect(gateway?.depends_on).toEqual({ 'graph-api': { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
     expect(redis?.image).toMatch(/^redis:\d/);
     expect(proxy?.image).toMatch(/^nginx:\d/);

@@ -90,7 +90,7 @@ describe('webhook and event metrics', () => {
     // Every outcome is exported from the start (at 0), and no other label value ever appears.
     const outcomes = [...after.keys()].filter((series) => series.startsWith('webhooks_received_total{'));
     expect(outcomes.some((series) => series.includes(challenge) || series.includes('guess'))).toBe(false);
-    expect(outcomes).toHaveLength(10);
+    expect(outcomes).toHaveLength(12);
   });
 
   it('without an app secret every POST counts no_secret', async () => {

@@ -82,6 +82,46 @@ describe('isLoopbackHost', () => {
   });
 });
 
+describe('REDIS_URL (issue 18.6)', () => {
+  const production = { NODE_ENV: 'production', GRAPH_API_URL: 'https://graph.facebook.com', WHATSAPP_APP_SECRET: 'app-secret' };
+
+  it('in production, a redis:// URL to another host without a password is refused', () => {
+    expect(problemsOf({ ...production, REDIS_URL: 'redis://redis.internal:6379' })).toContain('REDIS_URL: must be rediss:// or carry a password');
+  });
+
+  it.each(['rediss://redis.internal:6380', 'redis://:s3cret@redis.internal:6379', 'redis://default:s3cret@redis.internal:6379', 'redis://127.0.0.1:6379', 'redis://localhost:6379'])(
+    'in production, %s is accepted (TLS, a password, or loopback)',
+    (url) => {
+      expect(loadConfig({ ...production, REDIS_URL: url }).redisUrl).toBe(url);
+    },
+  );
+
+  it('outside production a plain redis:// URL is accepted', () => {
+    expect(loadConfig({ NODE_ENV: 'staging', GRAPH_API_URL: 'http://graph.internal', WHATSAPP_APP_SECRET: 'x', REDIS_URL: 'redis://redis:6379' }).redisUrl).toBe('redis://redis:6379');
+  });
+
+  it('needs a key the replicas share: EVENTS_SIGNING_KEY or WHATSAPP_APP_SECRET, in any NODE_ENV', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' })).toContain('EVENTS_SIGNING_KEY: required with REDIS_URL when WHATSAPP_APP_SECRET is not set');
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', EVENTS_SIGNING_KEY: 'k'.repeat(32) }).eventsSigningKey).toBe('k'.repeat(32));
+    expect(problemsOf({ EVENTS_SIGNING_KEY: 'too-short' })).toContain('EVENTS_SIGNING_KEY: must be at least 32 characters');
+    // Without Redis nothing is shared: a per-process key is enough.
+    expect(loadConfig({}).eventsSigningKey).toBeUndefined();
+  });
+});
+
+describe('webhook limits (issue 18.5)', () => {
+  it('defaults: items up to 8 days old, 16 bodies at once, 10 s per body', () => {
+    const config = loadConfig({});
+    expect([config.webhookMaxAgeSeconds, config.webhookMaxConcurrentBodies, config.webhookBodyTimeoutMs, config.webhookDedupeMaxKeys]).toEqual([8 * 24 * 3600, 16, 10_000, 100_000]);
+  });
+
+  it('WEBHOOK_BODY_TIMEOUT_MS may not exceed REQUEST_TIMEOUT_MS; its default follows a lower REQUEST_TIMEOUT_MS', () => {
+    expect(problemsOf({ WEBHOOK_BODY_TIMEOUT_MS: '130000' })).toContain('WEBHOOK_BODY_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
+    expect(loadConfig({ WEBHOOK_BODY_TIMEOUT_MS: '50000', REQUEST_TIMEOUT_MS: '60000' }).webhookBodyTimeoutMs).toBe(50000);
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '5000' }).webhookBodyTimeoutMs).toBe(5000);
+  });
+});
+
 describe('where the gateway listens', () => {
   it('HOST defaults to loopback in sandbox mode (the demo token is public) and to every interface with GRAPH_API_URL', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');

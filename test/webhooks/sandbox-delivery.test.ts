@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookDelivery } from '../../src/sandbox/index.js';
-import { ALL_GROUPS_TOKEN, APP_SECRET, EVENT_FIELDS, signatureOf, startEventsGateway, subscribeWs, wsClient, type EventsGateway } from '../events/support.js';
+import { ALL_GROUPS_TOKEN, APP_SECRET, EVENT_FIELDS, nowStamp, signatureOf, startEventsGateway, subscribeWs, wsClient, type EventsGateway } from '../events/support.js';
 
 describe('WebhookDelivery', () => {
   it('POSTs Meta\'s envelope, non-ASCII escaped, signed over the exact bytes, and retries until 200', async () => {
@@ -82,7 +82,7 @@ describe('the sandbox\'s effects reach subscribers through the gateway', () => {
     const response = await fetch(`${gw.sandbox.url}/__sandbox/webhooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ field: 'group_participants_update', item: { timestamp: '1764489600', group_id: group, type: 'group_participants_add', reason: 'invite_link', added_participants: [{ wa_id: '16505551234' }] } }),
+      body: JSON.stringify({ field: 'group_participants_update', item: { timestamp: nowStamp(), group_id: group, type: 'group_participants_add', reason: 'invite_link', added_participants: [{ wa_id: '16505551234' }] } }),
     });
     expect(response.status).toBe(202);
     const [event] = await subscriber.waitForResults(1);

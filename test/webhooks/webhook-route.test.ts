@@ -4,6 +4,7 @@ import {
   ALL_GROUPS_TOKEN,
   EVENT_FIELDS,
   VERIFY_TOKEN,
+  nowStamp,
   postWebhook,
   signatureOf,
   startEventsGateway,
@@ -57,7 +58,7 @@ describe('POST /webhooks/whatsapp', () => {
     const subscriber = await subscribeWs(client, SUBSCRIPTION);
     try {
       // Non-ASCII text, escaped as Meta sends it: the signature is over these exact bytes.
-      const accented = { timestamp: '1764489600', group_id: group(), type: 'group_settings_update', request_id: 'R-ä', group_subject: { text: 'Café Zürich ☕', update_successful: true } };
+      const accented = { timestamp: nowStamp(), group_id: group(), type: 'group_settings_update', request_id: 'R-ä', group_subject: { text: 'Café Zürich ☕', update_successful: true } };
       const body = webhookBody('group_settings_update', accented);
       expect(body).toContain('Caf\\u00e9 Z\\u00fcrich \\u2615');
 
