@@ -11,6 +11,6 @@ describe('README', () => {
 
   it('is a front door: short, and it names what the tests need', () => {
     expect(readme.split('\n').length).toBeLessThanOrEqual(200);
-    for (const prerequisite of ['redis-server', '/usr/bin/chromium']) expect(readme).toContain(prerequisite);
+    for (const prerequisite of ['redis-server', '/usr/bin/chromium', '/usr/sbin/nginx']) expect(readme).toContain(prerequisite);
   });
 });
