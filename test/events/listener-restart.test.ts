@@ -55,7 +55,9 @@ async function postToA(type: 'group_suspend' | 'group_suspend_cleared'): Promise
 }
 
 const typesOf = (subscription: Subscription) => subscription.results.map((r) => r.data?.groupEvents?.__typename ?? r.errors);
-const pubsubClients = async () => (await raw.client('LIST', 'TYPE', 'pubsub')).split('\n').filter(Boolean).length;
+/** Connections Redis lists, of one type or all (`CLIENT LIST`: one line each). */
+const clientCount = async (...type: string[]) => ((await raw.call('CLIENT', 'LIST', ...type)) as string).split('\n').filter(Boolean).length;
+const pubsubClients = () => clientCount('TYPE', 'pubsub');
 const readyOf = async (replica: Replica) => {
   const response = await fetch(`${replica.origin}/ready`);
   return { status: response.status, body: await response.text() };
@@ -83,10 +85,10 @@ describe('the live listener after Redis drops its connection', () => {
 
   it('kept from coming back: /ready on B names events (503) while its listener is away, 200 again once it is back; what was published meanwhile is delivered', async () => {
     const subscriber = await subscribeOnB();
-    const maxclients = (await raw.config('GET', 'maxclients'))[1]!;
+    const [, maxclients] = (await raw.config('GET', 'maxclients')) as [string, string];
     try {
       // Room for the connections open now and not one more: the killed listeners cannot reconnect.
-      const open = (await raw.client('LIST')).split('\n').filter(Boolean).length;
+      const open = await clientCount();
       await raw.config('SET', 'maxclients', String(open - 2));
       expect(await raw.client('KILL', 'TYPE', 'pubsub')).toBe(2);
       await expect.poll(async () => (await readyOf(b)).status, { timeout: 30_000 }).toBe(503);
