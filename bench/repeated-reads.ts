@@ -33,6 +33,7 @@ import { SandboxAdmin } from './sandbox-admin.js';
 import { startBareProxy, startGateway, startSandbox, type Server } from './servers.js';
 import { readSettings, type BenchSettings } from './settings.js';
 import { warmUntilSteady } from './warm-up.js';
+import { seededRandom } from '../src/sandbox/random.js';
 
 const GROUPS = 500;
 const TOKENS = 5;
@@ -168,7 +169,7 @@ async function seed(admin: SandboxAdmin): Promise<{ groupIds: string[]; tokens: 
 
 /** STREAM_LENGTH reads: a uniform token and a Zipf-distributed group, from a seeded generator. */
 function stream(groupIds: readonly string[], tokens: readonly string[], seed: number): Read[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const weights = groupIds.map((_, rank) => 1 / (rank + 1) ** ZIPF_S);
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   const cumulative: number[] = [];
@@ -250,17 +251,6 @@ function targets(rows: readonly Row[]): string[] {
   return verdicts;
 }
 
-/** A small seeded generator: the same streams on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A throwaway redis-server on a free loopback port, or undefined when none is installed. */
 async function startRedis(): Promise<{ url: string; stop(): void } | undefined> {

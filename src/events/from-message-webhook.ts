@@ -1,6 +1,6 @@
 import type { EventError, GroupEventData, GroupMessageStatusName, GroupMessageTypeName, MessagePerson, ReceivedMediaData } from './group-event.js';
+import { assign, isItem, isoTime, text, type Item } from './webhook-values.js';
 
-type Item = Record<string, unknown>;
 
 /** Inbound message types with a media object of the same name. */
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
@@ -89,21 +89,6 @@ function mediaOf(media: Item): ReceivedMediaData | undefined {
   return found;
 }
 
-function assign<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
-  if (value !== undefined) target[key] = value;
-}
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-}
 
-/** Samples quote the Unix-seconds timestamp, the spec says integer: both are read. */
-function isoTime(value: unknown): string | undefined {
-  const seconds = typeof value === 'string' ? Number(value) : value;
-  return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : undefined;
-}
 
-function isItem(value: unknown): value is Item {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

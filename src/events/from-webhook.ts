@@ -2,8 +2,8 @@ import type { GraphParticipant } from '../graph/types.js';
 import type { GroupChange } from './group-change.js';
 import { eventFromMessageChange } from './from-message-webhook.js';
 import type { EventError, FailedParticipantData, GroupEventData, GroupEventKind, PictureChange, SettingChange } from './group-event.js';
+import { assign, isItem, isoTime, text, type Item } from './webhook-values.js';
 
-type Item = Record<string, unknown>;
 
 /**
  * One webhook `groups[]` item as a typed event (item shapes: Meta's "Webhooks for Groups API").
@@ -80,20 +80,8 @@ function kindOf(field: GroupChange['field'], type: string | undefined, item: Ite
   }
 }
 
-function assign<K extends keyof GroupEventData>(event: GroupEventData, key: K, value: GroupEventData[K] | undefined): void {
-  if (value !== undefined) event[key] = value;
-}
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-}
 
-/** Samples quote the Unix-seconds timestamp, the spec says integer: both are read. */
-function isoTime(value: unknown): string | undefined {
-  const seconds = typeof value === 'string' ? Number(value) : value;
-  return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : undefined;
-}
 
 function errorsOf(value: unknown): EventError[] {
   if (!Array.isArray(value)) return [];
@@ -157,6 +145,3 @@ function failedParticipants(value: unknown): FailedParticipantData[] {
   });
 }
 
-function isItem(value: unknown): value is Item {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -147,8 +147,12 @@ export class RedisEventStore implements EventStore {
 
   unavailableDependency(): string | undefined {
     // Not ready until Redis has answered once; a later outage shows as 5xx on webhooks instead,
-    // so that reads keep being served.
-    return this.#reachedOnce ? undefined : 'redis';
+    // so that reads keep being served (every replica is in the same state then).
+    if (!this.#reachedOnce) return 'redis';
+    // Redis answers but this replica's listener connection is away (killed, refused): live events
+    // reach the other replicas, not this one's subscribers, until it is back (ioredis reconnects and
+    // resubscribes by itself, then the gap is read from the stream).
+    return this.#subscriber.status !== 'ready' && this.#commands.status === 'ready' ? 'events' : undefined;
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,7 @@
  * Throttle memory across replicas (issue 19 item 5): two gateway processes on one real Redis and
  * the sandbox. A throttle replica A meets closes its scope on replica B too: B answers
  * RATE_LIMITED with the remaining wait and sends nothing upstream, while other tokens, phone
- * numbers and groups are still served. (The phone-number–recipient pair, for message sends, is
- * covered at the client level: test/graph/throttle-memory.test.ts.)
+ * numbers, recipients and groups are still served.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +15,8 @@ const APP_TOKEN = 'throttle-app-token-0123456789';
 const OTHER_TOKEN = 'throttle-other-token-0123456789';
 const PHONE_TOKEN = 'throttle-phone-token-0123456789';
 const GROUP_TOKEN = 'throttle-group-token-0123456789';
-const TOKENS = [APP_TOKEN, OTHER_TOKEN, PHONE_TOKEN, GROUP_TOKEN];
+const PAIR_TOKEN = 'throttle-pair-token-0123456789';
+const TOKENS = [APP_TOKEN, OTHER_TOKEN, PHONE_TOKEN, GROUP_TOKEN, PAIR_TOKEN];
 const PHONE_ONE = '100000000000301';
 const PHONE_TWO = '100000000000302';
 
@@ -71,6 +71,13 @@ async function query(replica: Replica, token: string, document: string): Promise
 const readGroup = (replica: Replica, token: string, id: string) => query(replica, token, `{ group(id: "${id}") { id subject } }`);
 const listGroups = (replica: Replica, token: string, phoneNumberId: string) =>
   query(replica, token, `{ groups(phoneNumberId: "${phoneNumberId}", first: 10) { nodes { id } } }`);
+
+const invite = (replica: Replica, token: string, groupId: string, to: string[]) =>
+  query(
+    replica,
+    token,
+    `mutation { sendGroupInviteLink(input: { phoneNumberId: "${PHONE_ONE}", groupId: "${groupId}", to: ${JSON.stringify(to)}, template: { name: "group_invite", languageCode: "en" } }) { sent { to messageId } failed { to code message } } }`,
+  );
 
 /** What went upstream since the last call, as [method, kind, ids]. */
 function upstream(): [string, string, string[]][] {
@@ -139,13 +146,39 @@ describe('throttling seen by one replica closes its scope on the other', () => {
     expect(upstream()).toEqual([['POST', 'batch', [groups[1], groups[2]]]]);
   });
 
+  it('business–recipient pair (131056): invites to that person are refused on replica B with no upstream request; another person and another token are served', async () => {
+    const [personX, personY] = ['+16505550101', '+16505550102'];
+    sandbox.faults.inject({ kind: 'throttle', code: 131056, regainMinutes: 5, match: { kind: 'messages' } });
+    const met = await invite(a, PAIR_TOKEN, groups[0]!, [personX]);
+    expect(met.errors).toBeUndefined();
+    expect(met.data).toEqual({ sendGroupInviteLink: { sent: [], failed: [{ to: personX, code: 'RATE_LIMITED', message: expect.stringMatching(/^\(#131056\)/) }] } });
+    expect(upstream()).toEqual([['POST', 'messages', [PHONE_ONE]]]);
+
+    // X and Y on replica B: one send goes up, and it is Y's (X's would have been sent: no fault is armed any more).
+    const onB = await invite(b, PAIR_TOKEN, groups[0]!, [personX, personY]);
+    expect(onB.errors).toBeUndefined();
+    expect(onB.data).toEqual({
+      sendGroupInviteLink: {
+        sent: [{ to: personY, messageId: expect.stringMatching(/^wamid\./) }],
+        // The gateway's own refusal (not the Graph API's words), with what is left of the 5 minutes.
+        failed: [{ to: personX, code: 'RATE_LIMITED', message: expect.stringMatching(/^The Graph API throttled this phone number and recipient \(code 131056\); the gateway does not call it again for (2\d\d|300) s$/) }],
+      },
+    });
+    expect(upstream()).toEqual([['POST', 'messages', [PHONE_ONE]]]);
+
+    // Another token, the same number and person: its own pair, open.
+    const other = await invite(b, OTHER_TOKEN, groups[0]!, [personX]);
+    expect(other.data).toEqual({ sendGroupInviteLink: { sent: [{ to: personX, messageId: expect.stringMatching(/^wamid\./) }], failed: [] } });
+    expect(upstream()).toEqual([['POST', 'messages', [PHONE_ONE]]]);
+  });
+
   it('counts the refusals by scope on the replica that refused, with no tenant label', async () => {
     const metrics = await scrape(`${b.origin}/metrics`);
     const refusals = [...metrics].filter(([series]) => series.startsWith('graph_api_throttle_refusals_total'));
     expect(Object.fromEntries(refusals)).toEqual({
       [key('graph_api_throttle_refusals_total', { scope: 'app' })]: 2,
       [key('graph_api_throttle_refusals_total', { scope: 'phone_number' })]: 1,
-      [key('graph_api_throttle_refusals_total', { scope: 'pair' })]: 0,
+      [key('graph_api_throttle_refusals_total', { scope: 'pair' })]: 1,
       [key('graph_api_throttle_refusals_total', { scope: 'group' })]: 2,
     });
   });
@@ -154,14 +187,14 @@ describe('throttling seen by one replica closes its scope on the other', () => {
     const client = new Redis(redis.url);
     try {
       const keys = await client.keys('whatsapp:throttle:*');
-      // One wait and one strike count per scope closed above (app, phone number, group).
-      expect(keys.filter((key) => key.endsWith(':wait'))).toHaveLength(3);
+      // One wait and one strike count per scope closed above (app, phone number, group, pair).
+      expect(keys.filter((key) => key.endsWith(':wait'))).toHaveLength(4);
       const values = await Promise.all(keys.map((key) => client.get(key)));
       const everything = [...keys, ...values].join('\n');
       for (const token of TOKENS) expect(everything).not.toContain(token);
       // A wait holds the closing code and when the wait ends, nothing else.
       const waits = values.filter((_, i) => keys[i]!.endsWith(':wait'));
-      expect(waits.map((v) => v?.split(':')[0]).sort()).toEqual(['130429', '131208', '80007']);
+      expect(waits.map((v) => v?.split(':')[0]).sort()).toEqual(['130429', '131056', '131208', '80007']);
       for (const wait of waits) expect(wait).toMatch(/^\d+:\d{13}$/);
     } finally {
       client.disconnect();
