@@ -140,15 +140,15 @@ export interface Started {
 export async function startNode(options: StartOptions): Promise<Started> {
   const nodeArgs = [...(options.nodeArgs ?? []), options.script];
   const [command, args] = options.cpus ? ['taskset', ['-c', options.cpus, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const process_ = launch({ command, args, env: options.env, keep: 8_000, ...(options.quiet ? { quiet: true } : {}) });
+  const launched = launch({ command, args, env: options.env, keep: 8_000, ...(options.quiet ? { quiet: true } : {}) });
   const started: Started = {
     name: options.name,
-    pid: process_.pid,
-    tail: () => process_.output(),
-    stop: () => stopGently(process_),
+    pid: launched.pid,
+    tail: () => launched.output(),
+    stop: () => stopGently(launched),
   };
   try {
-    await waitReady(options, process_);
+    await waitReady(options, launched);
   } catch (error) {
     await started.stop();
     throw new Error(`${options.name} did not start: ${(error as Error).message}\n${started.tail()}`);
