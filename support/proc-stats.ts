@@ -107,3 +107,14 @@ export class RssSampler {
     }
   }
 }
+
+/** CPU seconds one core has spent busy so far, every process together (/proc/stat; steal counts: the host took it). */
+export function coreBusySeconds(cpu: number): number {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${cpu} `));
+  if (!line) throw new Error(`/proc/stat has no cpu${cpu}`);
+  // user nice system idle iowait irq softirq steal …, in USER_HZ ticks (CLK_TCK).
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
+}
