@@ -110,6 +110,7 @@ function printSandboxBanner(port: number, host: string, sandbox: Sandbox, logger
       `  Demo token:  ${sandbox.demoToken}`,
       `  Demo groups: ${sandbox.demoGroupIds.join(', ')}`,
       `  Demo phone number: ${sandbox.demoPhoneNumberId}`,
+      `  Demo message: ${sandbox.demoMessageId} (posted by the business in the first demo group)`,
       '',
       `  curl ${origin}/graphql -H 'content-type: application/json' \\`,
       `    -H 'authorization: Bearer ${sandbox.demoToken}' \\`,

@@ -30,6 +30,9 @@ export function walkthroughSteps(sandbox: Sandbox): WalkthroughStep[] {
   const waitingId = waiting?.id ?? second;
   const askingToJoin = waiting?.joinRequests.find((r) => r.acceptedTerms)?.id ?? 'JOIN_REQUEST_ID';
   const member = sandbox.groups.get(first)?.participants[0]?.waId ?? 'WA_ID';
+  // The demo message the business posted (in the first demo group), so PinMessage has one to pin.
+  const messageId = sandbox.demoMessageId ?? 'MESSAGE_ID';
+  const messageGroup = (sandbox.demoMessageId && sandbox.messages.get(sandbox.demoMessageId)?.groupId) ?? first;
   return [
     {
       name: 'DemoGroups',
@@ -165,15 +168,15 @@ SendMessage there. Its statuses arrive here live: SENT for the group, then DELIV
     },
     {
       name: 'PinMessage',
-      comment: `Pin a message for 7 days: put SendMessage's messageId in Variables ("messageId": "wamid.…").
-At most 3 stay pinned; a fourth pin unpins the oldest.`,
-      operation: `mutation PinMessage($phoneNumberId: ID! = "${phoneNumberId}", $groupId: ID! = "${first}", $messageId: ID!) {
+      comment: `Pin a message for 7 days: the demo message the business posted in this group. To pin the one
+SendMessage sent, put its messageId in Variables. At most 3 stay pinned; a fourth pin unpins the oldest.`,
+      operation: `mutation PinMessage($phoneNumberId: ID! = "${phoneNumberId}", $groupId: ID! = "${messageGroup}", $messageId: ID! = "${messageId}") {
   pinGroupMessage(input: { phoneNumberId: $phoneNumberId, groupId: $groupId, messageId: $messageId, expirationDays: 7 }) {
     messageId
     groupId
   }
 }`,
-      variables: { phoneNumberId, groupId: first, messageId: 'wamid.…' },
+      variables: { phoneNumberId, groupId: messageGroup, messageId },
     },
     {
       name: 'InviteByLink',

@@ -1,11 +1,13 @@
 /**
  * Demo data for `npm start` without an upstream: one business phone number with enough
  * groups to page through, some asking approval with pending join requests, and one
- * public token that manages that number, so a newcomer's GraphiQL works without
- * credentials. Seeded deterministically: the ids are the same on every start, so docs
- * and default queries can name them.
+ * public token that manages that number, and one message the business posted in the first
+ * featured group (so there is a message to pin or reply to before sending any), so a
+ * newcomer's GraphiQL works without credentials. Seeded deterministically: the ids are the
+ * same on every start, so docs and default queries can name them.
  */
 import { encodeGroupId, randomGroupJid } from './ids.js';
+import type { MessageStore } from './message-store.js';
 import { randomParticipants } from './participants.js';
 import { pick, randomDigits, seededRandom, type Random } from './random.js';
 import { BUSINESS_PHONE, type GroupStore, type JoinRequestInput, type SeedGroupInput } from './store.js';
@@ -16,6 +18,12 @@ export const DEMO_TOKEN = 'EAASandboxDemoToken0PublicAndHarmless0OnlyValidOnTheL
 
 /** The demo business phone number's id (Meta's phone number ids are 15-16 digits). */
 export const DEMO_PHONE_NUMBER_ID = '106540352242922';
+
+/**
+ * The demo message's id. Meta's look like `wamid.` plus base64; this one is readable, like the
+ * demo token, and passes for one (ASSUMPTION: their content is opaque, message-store.ts).
+ */
+export const DEMO_MESSAGE_ID = 'wamid.SandboxDemoMessage0PostedByTheBusiness0InWeekendHikers';
 
 const DEMO_SEED = 20_260_101;
 const FILLER_SEED = 20_260_102;
@@ -57,9 +65,11 @@ export interface DemoData {
   phoneNumberId: string;
   /** The featured groups, in the order above (the suspended one last). */
   groupIds: string[];
+  /** A message the business posted in the first featured group ("Weekend hikers"). */
+  messageId: string;
 }
 
-export function seedDemoData(store: GroupStore, tokens: TokenRegistry): DemoData {
+export function seedDemoData(store: GroupStore, tokens: TokenRegistry, messages: MessageStore): DemoData {
   store.addPhoneNumber({ id: DEMO_PHONE_NUMBER_ID, displayPhoneNumber: BUSINESS_PHONE });
   // Older groups first, so the featured ones lead the newest-first list.
   seedFillers(store, seededRandom(FILLER_SEED));
@@ -69,8 +79,17 @@ export function seedDemoData(store: GroupStore, tokens: TokenRegistry): DemoData
     const participants = randomParticipants(random, demo.participants);
     return store.seedGroup({ ...demo, id, phoneNumberId: DEMO_PHONE_NUMBER_ID, participants }).id;
   });
+  const [hikers] = groupIds as [string];
+  messages.add({
+    id: DEMO_MESSAGE_ID,
+    phoneNumberId: DEMO_PHONE_NUMBER_ID,
+    groupId: hikers,
+    direction: 'outbound',
+    pinnable: true,
+    at: 1_767_355_200_000, // 2026-01-02, the day after the group was created
+  });
   tokens.addToken(DEMO_TOKEN, { groups: [], phoneNumbers: [DEMO_PHONE_NUMBER_ID] });
-  return { token: DEMO_TOKEN, phoneNumberId: DEMO_PHONE_NUMBER_ID, groupIds };
+  return { token: DEMO_TOKEN, phoneNumberId: DEMO_PHONE_NUMBER_ID, groupIds, messageId: DEMO_MESSAGE_ID };
 }
 
 function seedFillers(store: GroupStore, random: Random): void {

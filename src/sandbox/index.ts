@@ -33,6 +33,8 @@ export interface Sandbox {
   demoGroupIds: string[];
   /** The demo business phone number (its token is `demoToken`); undefined without demo data. */
   demoPhoneNumberId: string | undefined;
+  /** A message the business posted in the first demo group, to pin or reply to; undefined without demo data. */
+  demoMessageId: string | undefined;
   groups: GroupStore;
   /** Messages sent and received, 24-hour windows, undeliverable people. */
   messages: MessageStore;
@@ -50,9 +52,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tokens = new TokenRegistry();
   const log = new RequestLog();
   const faults = new FaultInjector();
-  const demo = config.seedDemo ? seedDemoData(store, tokens) : undefined;
-  const later = new DelayedEffects();
   const messages = new MessageStore();
+  const demo = config.seedDemo ? seedDemoData(store, tokens, messages) : undefined;
+  const later = new DelayedEffects();
   const media = new MediaStore();
   const ctx = { config, store, messages, media, tokens, webhooks: config.webhooks, later };
 
@@ -69,6 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     demoToken: demo?.token,
     demoGroupIds: demo?.groupIds ?? [],
     demoPhoneNumberId: demo?.phoneNumberId,
+    demoMessageId: demo?.messageId,
     groups: store,
     messages,
     media,

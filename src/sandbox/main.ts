@@ -38,6 +38,7 @@ process.stdout.write(
     `demo token: ${sandbox.demoToken ?? ''}`,
     `demo groups: ${sandbox.demoGroupIds.join(', ')}`,
     `demo phone number: ${sandbox.demoPhoneNumberId ?? ''}`,
+    `demo message: ${sandbox.demoMessageId ?? ''} (posted by the business in the first demo group)`,
     `try: curl -H "Authorization: Bearer ${sandbox.demoToken ?? ''}" "${sandbox.url}/v23.0/${sandbox.demoGroupIds[0] ?? ''}?fields=subject,participants"`,
     '',
   ].join('\n'),

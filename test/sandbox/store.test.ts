@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeGroupId, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { encodeGroupId } from '../../src/sandbox/ids.js';
-import { get } from './graph-client.js';
+import { get, graphErrorOf, postJson } from './graph-client.js';
 
 const started: Sandbox[] = [];
 afterAll(() => Promise.all(started.map((s) => s.close())));
@@ -75,10 +75,29 @@ describe('demo data', () => {
     expect(res.status).toBe(200);
   });
 
+  it('seeds a message the business posted in the first demo group, same id on every start: the demo token pins it and replies to it there only', async () => {
+    const first = await sandboxWith({ seedDemo: true });
+    const second = await sandboxWith({ seedDemo: true });
+    expect(first.demoMessageId).toMatch(/^wamid\./);
+    expect(second.demoMessageId).toBe(first.demoMessageId);
+    const [hikers, other] = first.demoGroupIds as [string, string];
+    const send = (to: string, body: Record<string, unknown>) =>
+      postJson(first.url, `/v23.0/${first.demoPhoneNumberId}/messages`, { messaging_product: 'whatsapp', recipient_type: 'group', to, ...body }, first.demoToken);
+    const pin = { type: 'pin', pin: { type: 'pin', message_id: first.demoMessageId, expiration_days: 7 } };
+
+    expect((await send(hikers, pin)).status).toBe(200);
+    expect(first.groups.get(hikers)!.pinned.map((p) => p.messageId)).toEqual([first.demoMessageId]);
+    expect((await send(hikers, { type: 'text', text: { body: 'Count me in' }, context: { message_id: first.demoMessageId } })).status).toBe(200);
+    // It is that group's message: another group refuses it.
+    expect(graphErrorOf(await send(other, pin))).toMatchObject({ code: 131009 });
+    expect(first.groups.get(other)!.pinned).toEqual([]);
+  });
+
   it('seeds nothing by default', async () => {
     const s = await sandboxWith();
     expect(s.demoToken).toBeUndefined();
     expect(s.demoGroupIds).toEqual([]);
+    expect(s.demoMessageId).toBeUndefined();
     expect(s.groups.list()).toEqual([]);
   });
 });

@@ -42,6 +42,18 @@ describe("GraphiQL's tabs walk a group's lifecycle with the demo token", () => {
     }
   });
 
+  it('pins the demo message with one click, its variables editor empty or not: one send upstream, and the group shows it pinned', async () => {
+    const [hikers] = gw.sandbox.demoGroupIds as [string];
+    const messageId = gw.sandbox.demoMessageId!;
+    for (const variables of [false, true]) {
+      gw.sandbox.clearRequests();
+      const pinned = await run('PinMessage', { variables });
+      expect(pinned).toEqual({ data: { pinGroupMessage: { messageId, groupId: hikers } } });
+      expect(gw.sandbox.requests.map((r) => `${r.method} ${r.kind}`)).toEqual(['POST messages']);
+    }
+    expect(gw.sandbox.groups.get(hikers)!.pinned.map((p) => p.messageId)).toEqual([messageId]);
+  });
+
   it('lists, creates, reads and resets an invite link, approves a join request and removes a participant', async () => {
     const listed = await run('ListGroups');
     expect(listed.errors).toBeUndefined();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_MESSAGE_ID } from '../../src/sandbox/demo-data.js';
 import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -9,8 +10,8 @@ const TABS = [
   'DemoGroups', 'ListGroups', 'GroupEvents', 'CreateGroup', 'InviteLink', 'ResetInviteLink', 'JoinRequests', 'ApproveJoinRequest',
   'RemoveParticipant', 'WatchMessages', 'SendMessage', 'PinMessage', 'InviteByLink',
 ];
-/** Subscriptions stream (the other tests), and PinMessage needs the messageId SendMessage returns (the last test). */
-const RUN_AT_ONCE = TABS.filter((name) => !['GroupEvents', 'WatchMessages', 'PinMessage'].includes(name));
+/** Subscriptions stream: the other tests run them. */
+const RUN_AT_ONCE = TABS.filter((name) => !['GroupEvents', 'WatchMessages'].includes(name));
 
 let proc: GatewayProcess;
 let browser: Browser;
@@ -94,6 +95,8 @@ describe('GraphiQL', () => {
       await expect(page.getByRole('menuitem').count()).resolves.toBe(0);
       const field = Object.keys(result.data!)[0]!;
       await expect.poll(() => shown(page), { timeout: 15_000 }).toContain(`"${field}": {`);
+      // PinMessage pins the demo message the business posted, with nothing pasted.
+      if (name === 'PinMessage') expect(result.data).toEqual({ pinGroupMessage: { messageId: DEMO_MESSAGE_ID, groupId: expect.any(String) } });
     }
     expect(offLoopback).toEqual([]);
   }, 180_000);
@@ -147,7 +150,8 @@ describe('GraphiQL', () => {
     // (Monaco wraps long ids across lines anywhere: the pane shows which field, the id is checked below.)
     expect(await shown(watch)).toContain('"messageId": "wamid.');
 
-    // PinMessage: the messageId goes into its variables (as its comment says), then ▶ once.
+    // PinMessage pins the demo message by default; to pin this one, its messageId goes into the
+    // variables (as the tab's comment says), then ▶ once.
     await selectTab(send, 'PinMessage');
     await send.getByRole('button', { name: 'Variables' }).click();
     const variables = send.locator('.graphiql-editor-tool .monaco-editor').first();
