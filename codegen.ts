@@ -10,25 +10,24 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  *   same client code would be committed twice; `npm test` and `npm run typecheck` write it first
  *   (`npm run codegen:tests`, which sets CODEGEN_ONLY=tests).
  */
+/** How both targets type the schema's scalars and enums. */
+const clientConfig = {
+  scalars: { Upload: 'File', DateTime: 'string', URL: 'string', JSON: 'unknown' },
+  enumsAsTypes: true,
+  useTypeImports: true,
+};
+
 const targets: CodegenConfig['generates'] = {
   'test/gql/': {
     documents: ['test/**/*.ts', '!test/gql/**'],
     preset: 'client',
-    config: {
-      scalars: { Upload: 'File', DateTime: 'string', URL: 'string', JSON: 'unknown' },
-      enumsAsTypes: true,
-      useTypeImports: true,
-    },
+    config: clientConfig,
     presetConfig: { fragmentMasking: false },
   },
   'examples/client/gql/': {
     documents: ['examples/client/**/*.ts', '!examples/client/gql/**'],
     preset: 'client',
-    config: {
-      scalars: { Upload: 'File', DateTime: 'string', URL: 'string', JSON: 'unknown' },
-      enumsAsTypes: true,
-      useTypeImports: true,
-    },
+    config: clientConfig,
     presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
   },
 };
