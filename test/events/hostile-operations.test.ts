@@ -4,10 +4,9 @@
  * table says so (a made-up token has to be asked about once).
  */
 import { fileURLToPath } from 'node:url';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ALL_GROUPS_TOKEN, postWebhook, startEventsGateway, suspendItem, webhookBody, type EventsGateway } from './support.js';
+import { ALL_GROUPS_TOKEN, postWebhook, startEventsGateway, suspendItem, webhookBody, wsClient, type EventsGateway } from './support.js';
 
 const MANIFEST_PATH = fileURLToPath(new URL('../../examples/client/gql/persisted-documents.json', import.meta.url));
 const GROUP_SUMMARY_ID = 'sha256:a7d44374f76d75c919da218f2cf065da66c59f36e9608682cfb6b2500f494524';
@@ -60,13 +59,7 @@ async function overSse(origin: string, body: Body, token: string | undefined): P
 }
 
 function overWs(origin: string, body: Body, token: string | undefined): Promise<Outcome> {
-  const client = createClient({
-    url: `${origin.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    retryAttempts: 0,
-    lazy: true,
-  });
+  const client = wsClient(origin, token);
   return new Promise<Outcome>((resolve) => {
     let first: Outcome | undefined;
     client.subscribe(body, {
