@@ -5,15 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { launchChromium } from '../../support/chromium.js';
 import { startReplica, type Replica } from './replica.js';
 import { ALL_GROUPS_TOKEN } from './support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FORGED_LINE = '{"level":60,"time":1764489600000,"service":"whatsapp-groups-gateway","msg":"FORGED"}';
 
 let sandbox: Sandbox;
@@ -23,7 +22,7 @@ let otherSite: Server;
 let otherOrigin: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  browser = await launchChromium();
   sandbox = await startSandbox({ seedDemo: true });
   sandbox.tokens.addToken(ALL_GROUPS_TOKEN, { groups: '*' });
   // The default token is set: a request without credentials acts as this deployment's account.
@@ -31,7 +30,6 @@ beforeAll(async () => {
   otherSite = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
   await new Promise<void>((resolve) => otherSite.listen(0, '127.0.0.1', resolve));
   otherOrigin = `http://127.0.0.1:${(otherSite.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
 }, 90_000);
 
 afterAll(async () => {

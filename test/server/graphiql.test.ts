@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MESSAGE_ID } from '../../src/sandbox/demo-data.js';
+import { launchChromium } from '../../support/chromium.js';
 import { startGatewayProcess, type GatewayProcess } from '../../support/processes.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** The walkthrough's tabs, in order. */
 const TABS = [
   'DemoGroups', 'ListGroups', 'GroupEvents', 'CreateGroup', 'InviteLink', 'ResetInviteLink', 'JoinRequests', 'ApproveJoinRequest',
@@ -18,13 +17,9 @@ let browser: Browser;
 let graphiqlUrl: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  browser = await launchChromium();
   proc = startGatewayProcess({ PORT: '0' });
   graphiqlUrl = (await proc.waitFor(/GraphiQL:\s+(http:\S+)/, 60_000))[1]!;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
 }, 90_000);
 
 afterAll(async () => {
