@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { failFastRedis } from './fail-fast-redis.js';
 import type { CachedSlot, GroupCacheStore, RecordWrite } from './group-cache-store.js';
 import { parseRecord, serializeRecord } from './group-record.js';
 
@@ -49,26 +50,14 @@ export class RedisGroupCacheStore implements GroupCacheStore {
     private readonly ttlMs: number,
     private readonly logger: Logger,
   ) {
-    // Commands fail at once while disconnected (no offline queue), and after a second on a Redis
-    // that stopped answering: a read goes upstream rather than wait.
-    this.#redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      connectTimeout: 5000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    this.#redis = failFastRedis(url, {
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+      logger,
+      unreachableMessage: 'group cache: Redis unreachable, reads go to the Graph API',
     }) as WritingRedis;
     this.#redis.defineCommand('writeGroupRecord', { numberOfKeys: 2, lua: WRITE_SCRIPT });
-    let lastError = '';
-    this.#redis.on('error', (error: Error) => {
-      if (error.message === lastError) return;
-      lastError = error.message;
-      logger.warn({ err: { message: error.message } }, 'group cache: Redis unreachable, reads go to the Graph API');
-    });
-    this.#redis.on('ready', () => {
-      lastError = '';
-      void this.#catchUp();
-    });
+    // Invalidations that could not reach Redis are made first when it is back.
+    this.#redis.on('ready', () => void this.#catchUp());
   }
 
   async read(fingerprint: string, groupIds: readonly string[]): Promise<Map<string, CachedSlot> | undefined> {

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { failFastRedis } from './fail-fast-redis.js';
 import type { Logger } from '../logger.js';
 import { STRIKE_MEMORY_SECONDS, throttleScopeOf } from './throttle-scopes.js';
 import type { ClosedScope, SharedThrottleStore } from './throttle-store.js';
@@ -25,22 +26,11 @@ export class RedisThrottleStore implements SharedThrottleStore {
     private readonly maxWaitSeconds: number,
     logger: Logger,
   ) {
-    this.#redis = new Redis(url, {
-      // Fail at once while disconnected, and soon when Redis is slow: never hold a call up.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: THROTTLE_REDIS_TIMEOUT_MS,
-      connectTimeout: 5000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    this.#redis = failFastRedis(url, {
+      commandTimeoutMs: THROTTLE_REDIS_TIMEOUT_MS,
+      logger,
+      unreachableMessage: 'throttle memory: Redis unreachable, each replica remembers only what it saw',
     });
-    // ioredis messages name host and port at most (never the URL's password); logged once per state change.
-    let lastError = '';
-    this.#redis.on('error', (error: Error) => {
-      if (error.message === lastError) return;
-      lastError = error.message;
-      logger.warn({ err: { message: error.message } }, 'throttle memory: Redis unreachable, each replica remembers only what it saw');
-    });
-    this.#redis.on('ready', () => (lastError = ''));
   }
 
   async closed(keys: readonly string[]): Promise<(ClosedScope | undefined)[]> {
