@@ -72,6 +72,18 @@ async function runTab(page: Page, name: string): Promise<{ data?: Record<string,
   return (await (await answer).json()) as never;
 }
 
+/** Selects a subscription tab and presses ▶ once; resolves once its stream is open. */
+async function streamTab(page: Page, name: string): Promise<void> {
+  await selectTab(page, name);
+  // GraphiQL streams a subscription over SSE with a GET request: its answer's headers mean it is open.
+  const streaming = page.waitForResponse(
+    (r) => r.request().method() === 'GET' && decodeURIComponent(r.url()).includes(`${name}(`) && r.status() === 200,
+    { timeout: 30_000 },
+  );
+  await page.locator('.graphiql-execute-button').click();
+  await streaming;
+}
+
 describe('GraphiQL', () => {
   it('loads with no internet access, offers the explorer, and runs every tab of the walkthrough with one click', async () => {
     const page = await browser.newPage();
@@ -100,14 +112,7 @@ describe('GraphiQL', () => {
     const offLoopback: string[] = [];
     const events = await browser.newPage();
     await openGraphiQL(events, offLoopback);
-    await selectTab(events, 'GroupEvents');
-    // GraphiQL streams a subscription over SSE with a GET request: its answer's headers mean it is open.
-    const streaming = events.waitForResponse(
-      (r) => r.request().method() === 'GET' && decodeURIComponent(r.url()).includes('GroupEvents(') && r.status() === 200,
-      { timeout: 30_000 },
-    );
-    await events.locator('.graphiql-execute-button').click();
-    await streaming;
+    await streamTab(events, 'GroupEvents');
 
     const creator = await browser.newPage();
     await openGraphiQL(creator, offLoopback);
@@ -126,13 +131,7 @@ describe('GraphiQL', () => {
     const offLoopback: string[] = [];
     const watch = await browser.newPage();
     await openGraphiQL(watch, offLoopback);
-    await selectTab(watch, 'WatchMessages');
-    const streaming = watch.waitForResponse(
-      (r) => r.request().method() === 'GET' && decodeURIComponent(r.url()).includes('WatchMessages(') && r.status() === 200,
-      { timeout: 30_000 },
-    );
-    await watch.locator('.graphiql-execute-button').click();
-    await streaming;
+    await streamTab(watch, 'WatchMessages');
 
     const send = await browser.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
     await openGraphiQL(send, offLoopback);
